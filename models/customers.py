@@ -1,0 +1,238 @@
+"""Add and edit regulars, log their visits and write notes about them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, fields
+from datetime import datetime
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session
+
+from models.base import utcnow
+from models.entities import Customer, CustomerTag, Note, Visit
+from models.errors import NotFoundError, ValidationError
+from models.search.documents import refresh_document
+from models.validation import check_birthday, check_email, check_phone, check_text
+
+NAME_MAX = 200
+GOES_BY_MAX = 100
+ITEM_MAX = 500  # one usual, preference, allergy, talking point
+TAG_MAX = 60
+DESCRIPTION_MAX = 2000
+NOTE_MAX = 10_000
+
+
+@dataclass
+class CustomerDraft:
+    """Everything staff can type about a regular; what the new/edit dialog fills in."""
+
+    name: str = ""
+    goes_by: str = ""
+    phone: str = ""
+    email: str = ""
+    description: str = ""
+    usuals: list[str] = field(default_factory=list)
+    preferences: list[str] = field(default_factory=list)
+    allergies: list[str] = field(default_factory=list)
+    talking_points: list[str] = field(default_factory=list)
+    tags: list[str] = field(default_factory=list)
+    birthday_month: int | None = None
+    birthday_day: int | None = None
+    birthday_year: int | None = None
+    consent_given: bool = False
+
+    def cleaned(self) -> CustomerDraft:
+        """Surrounding spaces trimmed, empty list items and duplicate tags dropped."""
+
+        def items(values: list[str]) -> list[str]:
+            return [v.strip() for v in values if v and v.strip()]
+
+        return CustomerDraft(
+            name=" ".join(self.name.split()),
+            goes_by=" ".join(self.goes_by.split()),
+            phone=self.phone.strip().lstrip("'"),
+            email=self.email.strip(),
+            description=self.description.strip(),
+            usuals=items(self.usuals),
+            preferences=items(self.preferences),
+            allergies=items(self.allergies),
+            talking_points=items(self.talking_points),
+            tags=list(dict.fromkeys(t.lower() for t in items(self.tags))),
+            birthday_month=self.birthday_month,
+            birthday_day=self.birthday_day,
+            birthday_year=self.birthday_year,
+            consent_given=self.consent_given,
+        )
+
+    def problems(self) -> dict[str, str]:
+        """Field name -> message, for every field that cannot be saved as it is."""
+        errors: dict[str, str] = {}
+        if not self.name and not self.description:
+            errors["name"] = "Enter a name, or describe how to recognize them."
+        checks = {
+            "name": check_text(self.name, "The name", NAME_MAX),
+            "goes_by": check_text(self.goes_by, "The name they go by", GOES_BY_MAX),
+            "phone": check_phone(self.phone),
+            "email": check_email(self.email),
+            "description": check_text(self.description, "The description", DESCRIPTION_MAX,
+                                      multiline=True),
+            "birthday": check_birthday(self.birthday_month, self.birthday_day,
+                                       self.birthday_year),
+        }
+        for name, label, limit in (
+            ("usuals", "A usual order", ITEM_MAX),
+            ("preferences", "A preference", ITEM_MAX),
+            ("allergies", "An allergy", ITEM_MAX),
+            ("talking_points", "A talking point", ITEM_MAX),
+            ("tags", "A tag", TAG_MAX),
+        ):
+            checks[name] = next(
+                (m for v in getattr(self, name) if (m := check_text(v, label, limit))), None
+            )
+        errors.update({k: v for k, v in checks.items() if v and k not in errors})
+        return errors
+
+
+_SCALAR_FIELDS = [
+    f.name for f in fields(CustomerDraft) if f.name not in {"tags", "consent_given"}
+]
+
+
+def _validated(draft: CustomerDraft) -> CustomerDraft:
+    clean = draft.cleaned()
+    errors = clean.problems()
+    if errors:
+        raise ValidationError(errors)
+    return clean
+
+
+def _apply(customer: Customer, draft: CustomerDraft, now: datetime) -> None:
+    for name in _SCALAR_FIELDS:
+        setattr(customer, name, getattr(draft, name))
+    if draft.consent_given and not customer.consent_given:
+        customer.consent_at = now
+    elif not draft.consent_given:
+        customer.consent_at = None
+    customer.consent_given = draft.consent_given
+    customer.tag_rows = [CustomerTag(name=t) for t in draft.tags]
+    customer.updated_at = now
+
+
+def _get(session: Session, customer_id: int) -> Customer:
+    customer = session.get(Customer, customer_id)
+    if customer is None:
+        raise NotFoundError(f"There is no regular with id {customer_id} (deleted?).")
+    return customer
+
+
+def create_customer(session: Session, draft: CustomerDraft, *, now: datetime | None = None) -> int:
+    """Add a regular; returns the new id. Raises ValidationError with per-field messages."""
+    clean = _validated(draft)
+    now = now or utcnow()
+    customer = Customer(created_at=now, visit_count=0)
+    _apply(customer, clean, now)
+    session.add(customer)
+    session.flush()
+    refresh_document(session, customer)
+    return customer.id
+
+
+def update_customer(
+    session: Session, customer_id: int, draft: CustomerDraft, *, now: datetime | None = None
+) -> None:
+    clean = _validated(draft)
+    customer = _get(session, customer_id)
+    # Replacing tag rows with equal primary keys needs the old ones gone first.
+    customer.tag_rows = []
+    session.flush()
+    _apply(customer, clean, now or utcnow())
+    refresh_document(session, customer)
+
+
+def load_draft(session: Session, customer_id: int) -> CustomerDraft:
+    """The regular as an editable draft (what the edit dialog starts from)."""
+    customer = _get(session, customer_id)
+    draft = CustomerDraft(
+        tags=[t.name for t in customer.tag_rows], consent_given=customer.consent_given
+    )
+    for name in _SCALAR_FIELDS:
+        value = getattr(customer, name)
+        setattr(draft, name, list(value) if isinstance(value, list) else value)
+    return draft
+
+
+def check_in(
+    session: Session, customer_id: int, *, items: str = "", at: datetime | None = None
+) -> int:
+    """Log a visit now (or ``at``); returns the visit id so it can be undone."""
+    problem = check_text(items, "What they had", ITEM_MAX, multiline=True)
+    if problem:
+        raise ValidationError({"items": problem})
+    customer = _get(session, customer_id)
+    visit = Visit(customer_id=customer_id, visited_at=at or utcnow(), items=items.strip())
+    session.add(visit)
+    session.flush()
+    _recount_visits(session, customer)
+    return visit.id
+
+
+def undo_check_in(session: Session, visit_id: int) -> None:
+    """Remove a visit logged by mistake (the wrong person was checked in)."""
+    visit = session.get(Visit, visit_id)
+    if visit is None:
+        raise NotFoundError("That visit was already removed.")
+    customer = _get(session, visit.customer_id)
+    session.delete(visit)
+    session.flush()
+    _recount_visits(session, customer)
+
+
+def _recount_visits(session: Session, customer: Customer) -> None:
+    count, last = session.execute(
+        select(func.count(Visit.id), func.max(Visit.visited_at)).where(
+            Visit.customer_id == customer.id
+        )
+    ).one()
+    customer.visit_count = count
+    customer.last_visit_at = last  # func.max keeps the column type: an aware datetime
+    refresh_document(session, customer)
+
+
+def add_note(
+    session: Session, customer_id: int, text: str, *, pinned: bool = False,
+    now: datetime | None = None,
+) -> int:
+    text = text.strip()
+    if not text:
+        raise ValidationError({"text": "Write something in the note first."})
+    problem = check_text(text, "The note", NOTE_MAX, multiline=True)
+    if problem:
+        raise ValidationError({"text": problem})
+    customer = _get(session, customer_id)
+    when = now or utcnow()
+    note = Note(customer_id=customer_id, text=text, pinned=pinned, created_at=when,
+                updated_at=when)
+    session.add(note)
+    session.flush()
+    refresh_document(session, customer)
+    return note.id
+
+
+def set_note_pinned(session: Session, note_id: int, pinned: bool) -> None:
+    note = session.get(Note, note_id)
+    if note is None:
+        raise NotFoundError("That note was deleted.")
+    note.pinned = pinned
+
+
+def delete_note(session: Session, note_id: int) -> None:
+    note = session.get(Note, note_id)
+    if note is None:
+        raise NotFoundError("That note was already deleted.")
+    customer = _get(session, note.customer_id)
+    session.execute(delete(Note).where(Note.id == note_id))
+    refresh_document(session, customer)
+
+
+def count_customers(session: Session) -> int:
+    return session.scalar(select(func.count(Customer.id))) or 0

@@ -1,0 +1,104 @@
+"""Open a database: engine settings, schema creation and upgrades, and the session factory."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event, inspect, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.pool import StaticPool
+
+# The newest migration in models/migrations/versions; tests/test_migrations.py keeps it honest.
+# Comparing against it avoids loading Alembic at every start when nothing needs upgrading.
+SCHEMA_REVISION = "0001"
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+BUSY_TIMEOUT_MS = 5000
+
+
+class DatabaseError(RuntimeError):
+    """The database cannot be opened or upgraded; the message is meant for a person."""
+
+
+SessionFactory = sessionmaker[Session]
+
+
+def create_database_engine(url: str) -> Engine:
+    parsed = make_url(url)
+    kwargs: dict[str, Any] = {}
+    if parsed.get_backend_name() == "sqlite":
+        database = parsed.database or ""
+        in_memory = database in ("", ":memory:") or database.startswith("file::memory:")
+        if in_memory:
+            kwargs["poolclass"] = StaticPool
+        else:
+            Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+        kwargs["connect_args"] = {"timeout": BUSY_TIMEOUT_MS / 1000, "check_same_thread": False}
+        engine = create_engine(url, **kwargs)
+        event.listen(engine, "connect", _sqlite_pragmas(in_memory))
+        return engine
+    return create_engine(url, pool_pre_ping=True)
+
+
+def _sqlite_pragmas(in_memory: bool) -> Any:
+    def on_connect(dbapi_connection: Any, _record: Any) -> None:
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys = ON")
+        cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        if not in_memory:
+            cursor.execute("PRAGMA journal_mode = WAL")
+            # Safe with WAL: a power cut can lose the last commit, never corrupt the file.
+            cursor.execute("PRAGMA synchronous = NORMAL")
+        cursor.close()
+
+    return on_connect
+
+
+def current_revision(engine: Engine) -> str | None:
+    with engine.connect() as connection:
+        if not inspect(connection).has_table("alembic_version"):
+            return None
+        return connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
+
+
+def upgrade_schema(engine: Engine) -> None:
+    """Bring the schema to the newest revision (creating it in an empty database)."""
+    from alembic import command  # imported here: only needed when the schema is behind
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "head")
+
+
+def open_database(url: str) -> SessionFactory:
+    """Open (creating or upgrading as needed) the database at ``url``; return a session factory.
+
+    Use it as ``with sessions.begin() as session: ...`` for one unit of work.
+    """
+    try:
+        engine = create_database_engine(url)
+        revision = current_revision(engine)
+    except Exception as exc:  # noqa: BLE001 - any driver error means "cannot open"
+        raise DatabaseError(f"Cannot open the database at {_safe(url)}: {_first_line(exc)}") from exc
+    if revision != SCHEMA_REVISION:
+        try:
+            upgrade_schema(engine)
+        except Exception as exc:  # noqa: BLE001
+            raise DatabaseError(
+                f"Cannot prepare the database at {_safe(url)}: {_first_line(exc)}"
+            ) from exc
+    return sessionmaker(engine, expire_on_commit=False)
+
+
+def _safe(url: str) -> str:
+    """The URL without its password, for messages and logs."""
+    return make_url(url).render_as_string(hide_password=True)
+
+
+def _first_line(exc: BaseException) -> str:
+    message = str(getattr(exc, "orig", None) or exc).strip()
+    return message.splitlines()[0] if message else type(exc).__name__

@@ -1,0 +1,138 @@
+"""What the greeting card shows about one regular, as plain values."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from models.base import utcnow
+from models.entities import Customer, CustomerTag, Note
+from models.errors import NotFoundError
+from models.search.folding import words
+
+RECENT_NOTES = 3
+
+
+@dataclass(frozen=True)
+class NoteView:
+    id: int
+    text: str
+    created_at: datetime
+    pinned: bool
+
+
+@dataclass(frozen=True)
+class GreetingCard:
+    id: int
+    greet_as: str  # the name to say out loud; empty when nobody knows it
+    name: str
+    goes_by: str
+    description: str
+    phone: str
+    email: str
+    usuals: tuple[str, ...]
+    preferences: tuple[str, ...]
+    allergies: tuple[str, ...]
+    talking_points: tuple[str, ...]
+    tags: tuple[str, ...]
+    visits: int
+    last_visit: datetime | None
+    first_seen: datetime
+    birthday: tuple[int, int, int | None] | None  # month, day, year
+    consent_given: bool
+    consent_at: datetime | None
+    pinned_notes: tuple[NoteView, ...]
+    recent_notes: tuple[NoteView, ...]
+
+    def days_to_birthday(self, today: date) -> int | None:
+        """0 on the day, 1 tomorrow …; None without a birthday. Feb 29 counts as Mar 1."""
+        if self.birthday is None:
+            return None
+        month, day, _ = self.birthday
+        for year in (today.year, today.year + 1):
+            try:
+                next_one = date(year, month, day)
+            except ValueError:
+                next_one = date(year, 3, 1)
+            if next_one >= today:
+                return (next_one - today).days
+        return None
+
+
+def greeting_name(name: str, goes_by: str) -> str:
+    if goes_by:
+        return goes_by
+    first = name.split()[0] if name.split() else ""
+    return first if words(first) else name
+
+
+def load_card(session: Session, customer_id: int) -> GreetingCard:
+    customer = session.get(Customer, customer_id)
+    if customer is None:
+        raise NotFoundError(f"There is no regular with id {customer_id} (deleted?).")
+    tags = session.scalars(
+        select(CustomerTag.name).where(CustomerTag.customer_id == customer_id)
+        .order_by(CustomerTag.name)
+    ).all()
+    pinned = session.scalars(
+        select(Note).where(Note.customer_id == customer_id, Note.pinned.is_(True))
+        .order_by(Note.created_at.desc())
+    ).all()
+    recent = session.scalars(
+        select(Note).where(Note.customer_id == customer_id, Note.pinned.is_(False))
+        .order_by(Note.created_at.desc(), Note.id.desc()).limit(RECENT_NOTES)
+    ).all()
+    birthday = (
+        (customer.birthday_month, customer.birthday_day, customer.birthday_year)
+        if customer.birthday_month and customer.birthday_day else None
+    )
+    return GreetingCard(
+        id=customer.id,
+        greet_as=greeting_name(customer.name, customer.goes_by),
+        name=customer.name,
+        goes_by=customer.goes_by,
+        description=customer.description,
+        phone=customer.phone,
+        email=customer.email,
+        usuals=tuple(customer.usuals),
+        preferences=tuple(customer.preferences),
+        allergies=tuple(customer.allergies),
+        talking_points=tuple(customer.talking_points),
+        tags=tuple(tags),
+        visits=customer.visit_count,
+        last_visit=customer.last_visit_at,
+        first_seen=customer.created_at,
+        birthday=birthday,
+        consent_given=customer.consent_given,
+        consent_at=customer.consent_at,
+        pinned_notes=tuple(_view(n) for n in pinned),
+        recent_notes=tuple(_view(n) for n in recent),
+    )
+
+
+def _view(note: Note) -> NoteView:
+    return NoteView(id=note.id, text=note.text, created_at=note.created_at, pinned=note.pinned)
+
+
+def relative_day(moment: datetime | None, now: datetime | None = None) -> str:
+    """"today", "yesterday", "3 days ago", "5 weeks ago", "a year ago"; "never" for None."""
+    if moment is None:
+        return "never"
+    now = now or utcnow()
+    local_now, local_then = now.astimezone(), moment.astimezone()
+    days = (local_now.date() - local_then.date()).days
+    if days <= 0:
+        return "today"
+    if days == 1:
+        return "yesterday"
+    if days < 14:
+        return f"{days} days ago"
+    if days < 60:
+        return f"{days // 7} weeks ago"
+    if days < 365:
+        return f"{days // 30} months ago"
+    years = days // 365
+    return "a year ago" if years == 1 else f"{years} years ago"

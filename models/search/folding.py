@@ -1,0 +1,65 @@
+"""Fold text the same way for what is stored and what is typed.
+
+Case, accents and apostrophes never matter ("zoe" finds Zoë, "obrien" finds O'Brien); other
+punctuation separates words; CJK ideographs, kana and hangul become one word each, because those
+scripts are written without spaces and a clerk may type any single character of a name.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+# Letters that Unicode does not decompose into base letter + accent.
+_EXTRA_FOLDS = str.maketrans(
+    {
+        "ø": "o", "Ø": "o", "ł": "l", "Ł": "l", "đ": "d", "Đ": "d", "ð": "d", "Ð": "d",
+        "þ": "th", "Þ": "th", "æ": "ae", "Æ": "ae", "œ": "oe", "Œ": "oe", "ı": "i",
+    }
+)
+_APOSTROPHES = re.compile(r"['’‘ʼ`´]")
+# Anything that is not a letter or digit in any script separates words.
+_SEPARATORS = re.compile(r"[\W_]+", re.UNICODE)
+_NON_DIGITS = re.compile(r"\D+")
+_SPACELESS_SCRIPT = re.compile(
+    "([\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff\U00020000-\U0002fa1f])"
+)
+
+
+@lru_cache(maxsize=4096)
+def fold(text: str) -> str:
+    """Lower-case, strip accents and apostrophes; keep every other character."""
+    decomposed = unicodedata.normalize("NFKD", text.translate(_EXTRA_FOLDS))
+    bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return _APOSTROPHES.sub("", bare.casefold())
+
+
+def words(text: str) -> list[str]:
+    """The searchable words of a text, folded; spaceless-script characters stand alone."""
+    spaced = _SPACELESS_SCRIPT.sub(r" \1 ", fold(text))
+    return [w for w in _SEPARATORS.split(spaced) if w]
+
+
+def compact(text: str) -> str:
+    """Folded letters and digits only: "O'Brien-Smith" -> "obriensmith"."""
+    return _SEPARATORS.sub("", fold(text))
+
+
+def digits(text: str) -> str:
+    return _NON_DIGITS.sub("", text)
+
+
+def word_text(*parts: str) -> str:
+    """Space-separated words of all parts, plus the joined form of hyphenated pieces.
+
+    "Mary-Jane" is found by "mary", "jane" and "maryjane".
+    """
+    out: list[str] = []
+    for part in parts:
+        for piece in fold(part).split():
+            pieces = words(piece)
+            out.extend(pieces)
+            if len(pieces) > 1 and not _SPACELESS_SCRIPT.search(piece):
+                out.append("".join(pieces))
+    return " ".join(out)
