@@ -27,7 +27,7 @@ from models.customers import (
 from models.database import DatabaseError, SessionFactory, open_database
 from models.errors import NotFoundError, ValidationError
 from models.greeting import GreetingCard, NoteView, load_card, relative_day
-from models.search.service import CustomerMatch, find_customers
+from models.search.service import CustomerMatch, find_customers, match_for, recent_customers
 
 __all__ = [
     "CustomerDraft",
@@ -46,7 +46,9 @@ __all__ = [
     "find_customers",
     "load_card",
     "load_draft",
+    "match_for",
     "open_database",
+    "recent_customers",
     "relative_day",
     "set_note_pinned",
     "undo_check_in",

@@ -10,7 +10,7 @@ from rapidfuzz.distance import OSA
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from models.entities import Customer
+from models.entities import Customer, SearchDocument
 from models.search.backends import Hits, SearchBackend, backend_for
 from models.search.folding import compact, digits, fold, words
 
@@ -20,6 +20,7 @@ TIER_NAME_PART = 1  # any part of the name ("rie" in Katherine)
 TIER_CONTACT = 2  # phone digits or email
 TIER_DETAILS = 3  # description, usual order, preferences, talking points, tags, notes
 TIER_SIMILAR = 4  # a name one typo away
+TIER_RECENT = 5  # nothing typed: the regulars seen most recently and most often
 
 MATCHED_ON = {
     TIER_NAME: "name",
@@ -27,6 +28,7 @@ MATCHED_ON = {
     TIER_CONTACT: "contact",
     TIER_DETAILS: "details",
     TIER_SIMILAR: "similar name",
+    TIER_RECENT: "recent",
 }
 
 MIN_SUBSTRING = 3  # trigram indexes cannot match fewer characters
@@ -242,3 +244,28 @@ def _materialize(session: Session, query: ParsedQuery, ranking: _Ranking) -> lis
         scored.append(((tier, exact, -key), match))
     scored.sort(key=lambda pair: pair[0])
     return [match for _, match in scored[: ranking.limit]]
+
+
+def recent_customers(session: Session, limit: int = 50) -> list[CustomerMatch]:
+    """The regulars seen most recently and most often: what an empty search box shows."""
+    hits = session.execute(
+        select(SearchDocument.customer_id, SearchDocument.rank_key)
+        .order_by(SearchDocument.rank_key.desc())
+        .limit(limit)
+    ).all()
+    ranking = _Ranking(limit)
+    ranking.add([(int(c), int(k)) for c, k in hits], TIER_RECENT)
+    return _materialize(session, ParsedQuery.parse(""), ranking)
+
+
+def match_for(session: Session, customer_id: int) -> CustomerMatch | None:
+    """One customer as a search result (to show someone just added, whatever was typed)."""
+    key = session.scalar(
+        select(SearchDocument.rank_key).where(SearchDocument.customer_id == customer_id)
+    )
+    if key is None:
+        return None
+    ranking = _Ranking(1)
+    ranking.add([(customer_id, int(key))], TIER_RECENT)
+    found = _materialize(session, ParsedQuery.parse(""), ranking)
+    return found[0] if found else None

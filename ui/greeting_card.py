@@ -1,0 +1,191 @@
+"""The greeting card: everything to say hello properly, readable at a glance."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
+
+from models import GreetingCard, relative_day
+
+
+def _label(object_name: str, *, wrap: bool = True) -> QLabel:
+    label = QLabel()
+    label.setObjectName(object_name)
+    # Customer text is shown as typed, never interpreted as markup.
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    label.setWordWrap(wrap)
+    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    return label
+
+
+class _Section(QWidget):
+    """A small caps title over a block of text; hidden when there is nothing to say."""
+
+    def __init__(self, title: str, object_name: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(2)
+        heading = QLabel(title.upper())
+        heading.setObjectName("sectionTitle")
+        self.body = _label(object_name)
+        self.body.setAccessibleName(title)
+        layout.addWidget(heading)
+        layout.addWidget(self.body)
+
+    def set_lines(self, lines: list[str] | tuple[str, ...], bullet: str = "•") -> None:
+        self.set_text("\n".join(f"{bullet} {line}" if bullet else line for line in lines))
+
+    def set_text(self, text: str) -> None:
+        self.body.setText(text)
+        self.setVisible(bool(text))
+
+
+class GreetingCardWidget(QFrame):
+    checkInClicked = Signal()
+    editClicked = Signal()
+    addNoteClicked = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("greetingCard")
+        self.setAccessibleName("Greeting card")
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        self._card: GreetingCard | None = None
+
+        self.greet_name = _label("greetName")
+        self.greet_name.setAccessibleName("Greet them as")
+        self.subtitle = _label("greetSubtitle")
+        self.allergy_alert = _label("allergyAlert")
+        self.allergy_alert.setAccessibleName("Allergy alert")
+        self.usual = _Section("Usual", "usualLabel")
+        self.talking_points = _Section("Ask about", "talkingPointsLabel")
+        self.preferences = _Section("Preferences", "preferencesLabel")
+        self.recognize = _Section("How to recognize them", "descriptionLabel")
+        self.pinned = _Section("Pinned notes", "pinnedNotes")
+        self.notes = _Section("Recent notes", "recentNotes")
+        self.last_time = _Section("Last time", "lastTimeLabel")
+        self.details = _label("detailsLabel")
+        self.consent = _label("consentLabel")
+
+        self.check_in_button = QPushButton("Check in   Ctrl+Enter")
+        self.check_in_button.setObjectName("checkInButton")
+        self.check_in_button.setAccessibleName("Check in")
+        self.check_in_button.setToolTip("Log a visit for this regular (Ctrl+Enter)")
+        self.edit_button = QPushButton("Edit   Ctrl+E")
+        self.edit_button.setObjectName("editButton")
+        self.edit_button.setAccessibleName("Edit regular")
+        self.note_button = QPushButton("Add note   Ctrl+Shift+N")
+        self.note_button.setObjectName("addNoteButton")
+        self.note_button.setAccessibleName("Add note")
+        for button in (self.check_in_button, self.edit_button, self.note_button):
+            # Clicks must not steal focus from the search box, where the next name is typed.
+            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.check_in_button.clicked.connect(self.checkInClicked)
+        self.edit_button.clicked.connect(self.editClicked)
+        self.note_button.clicked.connect(self.addNoteClicked)
+
+        self.placeholder = _label("emptyHint")
+        self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.placeholder.setText(
+            "Type a name, phone digits or anything you remember.\n"
+            "↑ ↓ choose · Enter opens the card · Ctrl+Enter checks in"
+        )
+
+        self._content = QWidget()
+        content = QVBoxLayout(self._content)
+        content.setContentsMargins(0, 0, 0, 0)
+        content.setSpacing(10)
+        content.addWidget(self.greet_name)
+        content.addWidget(self.subtitle)
+        content.addWidget(self.allergy_alert)
+        for section in (self.usual, self.talking_points, self.preferences, self.recognize,
+                        self.pinned, self.last_time, self.notes):
+            content.addWidget(section)
+        content.addWidget(self.details)
+        content.addStretch(1)
+        content.addWidget(self.consent)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.check_in_button, 2)
+        buttons.addWidget(self.edit_button, 1)
+        buttons.addWidget(self.note_button, 1)
+        content.addLayout(buttons)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(20, 18, 20, 18)
+        layout.addWidget(self._content)
+        layout.addWidget(self.placeholder, 1)
+        self.show_card(None)
+
+    @property
+    def card(self) -> GreetingCard | None:
+        return self._card
+
+    def show_card(self, card: GreetingCard | None, now: datetime | None = None) -> None:
+        self._card = card
+        self._content.setVisible(card is not None)
+        self.placeholder.setVisible(card is None)
+        if card is None:
+            return
+        self.greet_name.setText(card.greet_as or card.description or "Regular")
+        self.subtitle.setText(self._subtitle(card, now))
+        self.allergy_alert.setText(
+            "⚠  ALLERGY: " + "; ".join(card.allergies) if card.allergies else ""
+        )
+        self.allergy_alert.setVisible(bool(card.allergies))
+        self.usual.set_lines(card.usuals, bullet="")
+        self.talking_points.set_lines(card.talking_points)
+        self.preferences.set_lines(card.preferences)
+        self.recognize.set_text(card.description if card.greet_as else "")
+        self.pinned.set_lines([n.text for n in card.pinned_notes], bullet="★")
+        self.notes.set_lines(
+            [f"{relative_day(n.created_at, now)}: {n.text}" for n in card.recent_notes]
+        )
+        # Problems and how they were made right arrive with the recovery feature.
+        self.last_time.set_text("")
+        self.details.setText(self._details(card, now))
+        self.details.setVisible(bool(self.details.text()))
+        if card.consent_given and card.consent_at:
+            self.consent.setText(
+                f"Agreed to be remembered on {card.consent_at.astimezone():%d %b %Y}."
+            )
+        else:
+            self.consent.setText("No consent recorded yet: ask before noting personal details.")
+
+    @staticmethod
+    def _subtitle(card: GreetingCard, now: datetime | None) -> str:
+        parts = []
+        if card.name and card.name != card.greet_as:
+            parts.append(card.name)
+        visits = "1 visit" if card.visits == 1 else f"{card.visits:,} visits"
+        parts.append(visits)
+        if card.last_visit:
+            parts.append(f"last visit {relative_day(card.last_visit, now)}")
+        else:
+            parts.append("first visit today?")
+        return "  ·  ".join(parts)
+
+    @staticmethod
+    def _details(card: GreetingCard, now: datetime | None) -> str:
+        bits = []
+        today = (now.astimezone() if now else datetime.now().astimezone()).date()
+        days = card.days_to_birthday(today)
+        if days is not None and days <= 7:
+            bits.append("★ Birthday today!" if days == 0 else f"Birthday in {days} days")
+        if card.tags:
+            bits.append("Tags: " + ", ".join(card.tags))
+        contact = "  ".join(x for x in (card.phone, card.email) if x)
+        if contact:
+            bits.append(contact)
+        return "\n".join(bits)

@@ -1,0 +1,440 @@
+"""The counter window: search box on top, results on the left, greeting card on the right."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer, Slot
+from PySide6.QtGui import QAction, QKeyEvent, QKeySequence, QShowEvent, QUndoStack
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QPushButton,
+    QSplitter,
+    QStackedWidget,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+import models
+from models.base import utcnow
+from ui.check_in_command import CheckInCommand
+from ui.customer_dialog import CustomerDialog
+from ui.greeting_card import GreetingCardWidget
+from ui.note_dialog import NoteDialog
+from ui.results_model import (
+    COLUMN_LAST_VISIT,
+    COLUMN_NAME,
+    COLUMN_PHONE,
+    COLUMN_USUAL,
+    COLUMN_VISITS,
+    ResultsModel,
+)
+from ui.search_box import SearchBox
+from ui.welcome_page import WelcomePage
+
+RESULT_LIMIT = 50
+ROW_HEIGHT = 30
+TOAST_MS = 8000
+Clock = Callable[[], datetime]
+
+
+class MainWindow(QMainWindow):
+    def __init__(
+        self, sessions: models.SessionFactory, *, title: str = "Velvet Rope",
+        clock: Clock | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("mainWindow")
+        self.setWindowTitle(title)
+        self.setAccessibleName("Velvet Rope counter")
+        self.resize(1180, 760)
+        self._sessions = sessions
+        self._clock = clock or utcnow
+        self._card_customer_id: int | None = None
+        self._undo_stack = QUndoStack(self)
+
+        self.search_box = SearchBox()
+        self.new_button = QPushButton("New regular   Ctrl+N")
+        self.new_button.setObjectName("newCustomerButton")
+        self.new_button.setAccessibleName("New regular")
+        self.new_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.toast = QLabel()
+        self.toast.setObjectName("toast")
+        self.toast.setAccessibleName("Confirmation")
+        self.toast.hide()
+        self._toast_timer = QTimer(self, singleShot=True, interval=TOAST_MS)
+        self._toast_timer.timeout.connect(self.toast.hide)
+
+        self.results_model = ResultsModel(self)
+        self.results_view = self._build_results_view()
+        self.no_results = QLabel()
+        self.no_results.setObjectName("emptyHint")
+        self.no_results.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.no_results.setWordWrap(True)
+        self.results_stack = QStackedWidget()
+        self.results_stack.addWidget(self.results_view)
+        self.results_stack.addWidget(self.no_results)
+
+        self.card = GreetingCardWidget()
+        self.welcome = WelcomePage()
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.addWidget(self.results_stack)
+        splitter.addWidget(self.card)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 2)
+        splitter.setSizes([660, 500])
+        splitter.setChildrenCollapsible(False)
+        self.pages = QStackedWidget()
+        self.pages.addWidget(splitter)
+        self.pages.addWidget(self.welcome)
+        self._counter_page = splitter
+
+        top = QHBoxLayout()
+        top.addWidget(self.search_box, 1)
+        top.addWidget(self.new_button)
+        central = QWidget()
+        layout = QVBoxLayout(central)
+        layout.setContentsMargins(14, 14, 14, 10)
+        layout.setSpacing(10)
+        layout.addLayout(top)
+        layout.addWidget(self.toast)
+        layout.addWidget(self.pages, 1)
+        self.setCentralWidget(central)
+
+        self._build_actions()
+        self._connect()
+        self.statusBar().showMessage("Ready. Type to find a regular.")
+        self._refresh_results()
+
+    # ----- construction -----------------------------------------------------------------
+
+    def _build_results_view(self) -> QTableView:
+        view = QTableView()
+        view.setObjectName("resultsView")
+        view.setAccessibleName("Matching regulars")
+        view.setModel(self.results_model)
+        view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        # The keyboard stays in the search box; arrows there move this selection.
+        view.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        view.setShowGrid(False)
+        view.setWordWrap(False)
+        view.setAlternatingRowColors(True)
+        view.setTextElideMode(Qt.TextElideMode.ElideRight)
+        vertical = view.verticalHeader()
+        vertical.hide()
+        # Fixed row heights and column widths: painting, not SQL, is the cost per keystroke.
+        vertical.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        vertical.setDefaultSectionSize(ROW_HEIGHT)
+        header = view.horizontalHeader()
+        header.setHighlightSections(False)
+        for column, width in ((COLUMN_USUAL, 170), (COLUMN_PHONE, 125), (COLUMN_VISITS, 52),
+                              (COLUMN_LAST_VISIT, 100)):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
+            view.setColumnWidth(column, width)
+        header.setSectionResizeMode(COLUMN_NAME, QHeaderView.ResizeMode.Stretch)
+        view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        return view
+
+    def _action(self, text: str, shortcuts: list[str], slot: Callable[[], None],
+                name: str) -> QAction:
+        action = QAction(text, self)
+        action.setObjectName(name)
+        action.setShortcuts([QKeySequence(s) for s in shortcuts])
+        action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        action.triggered.connect(slot)
+        self.addAction(action)
+        return action
+
+    def _build_actions(self) -> None:
+        self.check_in_action = self._action(
+            "&Check in", ["Ctrl+Return", "Ctrl+Enter"], self.check_in_selected, "checkInAction")
+        self.new_action = self._action(
+            "&New regular…", ["Ctrl+N"], self.new_customer, "newCustomerAction")
+        self.edit_action = self._action(
+            "&Edit regular…", ["Ctrl+E"], self.edit_selected, "editCustomerAction")
+        self.note_action = self._action(
+            "Add &note…", ["Ctrl+Shift+N"], self.add_note_to_selected, "addNoteAction")
+        self.find_action = self._action(
+            "&Find", ["Ctrl+F", "Ctrl+K", "F3"], self.focus_search, "findAction")
+        self.undo_action = self._undo_stack.createUndoAction(self, "&Undo")
+        self.undo_action.setShortcut(QKeySequence.StandardKey.Undo)
+        self.redo_action = self._undo_stack.createRedoAction(self, "&Redo")
+        self.redo_action.setShortcut(QKeySequence.StandardKey.Redo)
+        self.addActions([self.undo_action, self.redo_action])
+        shortcuts_action = self._action(
+            "&Keyboard shortcuts", ["F1"], self.show_shortcuts, "shortcutsAction")
+        quit_action = self._action("&Quit", ["Ctrl+Q"], self.close, "quitAction")
+
+        menu = self.menuBar()
+        file_menu = menu.addMenu("&File")
+        file_menu.addAction(self.new_action)
+        file_menu.addSeparator()
+        file_menu.addAction(quit_action)
+        edit_menu = menu.addMenu("&Edit")
+        edit_menu.addActions([self.undo_action, self.redo_action, self.find_action])
+        customer_menu = menu.addMenu("&Regular")
+        customer_menu.addActions([self.check_in_action, self.edit_action, self.note_action])
+        help_menu = menu.addMenu("&Help")
+        help_menu.addAction(shortcuts_action)
+
+    def _connect(self) -> None:
+        self.search_box.textChanged.connect(self._on_search_text)
+        self.search_box.moveSelection.connect(self._move_selection)
+        self.search_box.openRequested.connect(self.open_selected)
+        self.search_box.checkInRequested.connect(self.check_in_selected)
+        self.search_box.undoRequested.connect(self._undo_stack.undo)
+        self.results_view.selectionModel().currentRowChanged.connect(self._on_current_row)
+        self.results_view.clicked.connect(lambda _index: self.focus_search(select=False))
+        self.results_view.doubleClicked.connect(lambda _index: self.check_in_selected())
+        self.new_button.clicked.connect(self.new_customer)
+        self.welcome.addFirstRequested.connect(self.new_customer)
+        self.card.checkInClicked.connect(self.check_in_selected)
+        self.card.editClicked.connect(self.edit_selected)
+        self.card.addNoteClicked.connect(self.add_note_to_selected)
+
+    # ----- events ---------------------------------------------------------------------------
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self.focus_search()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        # When the window is not the active one (tests, automation, a second screen) Qt does
+        # not run window shortcuts; run the matching action so the keys always work.
+        pressed = QKeySequence(event.keyCombination())
+        for action in self.actions():
+            if action.isEnabled() and any(
+                s.matches(pressed) == QKeySequence.SequenceMatch.ExactMatch
+                for s in action.shortcuts()
+            ):
+                action.trigger()
+                event.accept()
+                return
+        super().keyPressEvent(event)
+
+    # ----- search ---------------------------------------------------------------------------
+
+    def now(self) -> datetime:
+        return self._clock()
+
+    @Slot(str)
+    def _on_search_text(self, _text: str) -> None:
+        self._refresh_results()
+
+    def _refresh_results(self, keep_customer: int | None = None) -> None:
+        text = self.search_box.text()
+        with self._sessions() as session:
+            if text.strip():
+                matches = models.find_customers(session, text, limit=RESULT_LIMIT)
+            else:
+                matches = models.recent_customers(session, limit=RESULT_LIMIT)
+            extra = None
+            if keep_customer is not None and all(m.id != keep_customer for m in matches):
+                extra = models.match_for(session, keep_customer)
+            is_empty = not matches and not text.strip() and models.count_customers(session) == 0
+        if extra is not None:
+            matches = [extra, *matches][:RESULT_LIMIT]
+        self.pages.setCurrentWidget(self.welcome if is_empty else self._counter_page)
+        self.results_model.set_matches(matches, self.now())
+        if matches:
+            self.results_stack.setCurrentWidget(self.results_view)
+        else:
+            self.no_results.setText(
+                f"No regular matches “{text.strip()}”.\n\nPress Ctrl+N to add them as a new "
+                "regular — a name or a description is enough."
+            )
+            self.results_stack.setCurrentWidget(self.no_results)
+        row = self.results_model.row_of(keep_customer) if keep_customer is not None else 0
+        self._select_row(max(row, 0) if matches else -1, force_card=keep_customer is not None)
+
+    def _select_row(self, row: int, *, force_card: bool = False) -> None:
+        selection = self.results_view.selectionModel()
+        if row < 0:
+            selection.clear()
+            self._show_card(None)
+            return
+        index = self.results_model.index(row, COLUMN_NAME)
+        if force_card:
+            self._card_customer_id = None  # reload even if the same regular stays selected
+        selection.setCurrentIndex(
+            index,
+            QItemSelectionModel.SelectionFlag.ClearAndSelect
+            | QItemSelectionModel.SelectionFlag.Rows,
+        )
+        self.results_view.scrollTo(index)
+        self._on_current_row(index, QModelIndex())
+
+    @Slot(int)
+    def _move_selection(self, delta: int) -> None:
+        count = self.results_model.rowCount()
+        if not count:
+            return
+        current = self.results_view.currentIndex().row()
+        self._select_row(min(max(current + delta, 0), count - 1))
+
+    @Slot(QModelIndex, QModelIndex)
+    def _on_current_row(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        match = self.results_model.match_at(current.row()) if current.isValid() else None
+        self._show_card(match.id if match else None)
+
+    def selected_match(self) -> models.CustomerMatch | None:
+        index = self.results_view.currentIndex()
+        return self.results_model.match_at(index.row()) if index.isValid() else None
+
+    def _show_card(self, customer_id: int | None, *, reload: bool = False) -> None:
+        if customer_id == self._card_customer_id and not reload:
+            return  # typing more letters of the same name: nothing to redraw
+        self._card_customer_id = customer_id
+        card = None
+        if customer_id is not None:
+            try:
+                with self._sessions() as session:
+                    card = models.load_card(session, customer_id)
+            except models.NotFoundError:
+                card = None
+        self.card.show_card(card, self.now())
+        enabled = card is not None
+        for action in (self.check_in_action, self.edit_action, self.note_action):
+            action.setEnabled(enabled)
+
+    # ----- actions --------------------------------------------------------------------------
+
+    @Slot()
+    def focus_search(self, select: bool = True) -> None:
+        self.search_box.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        if select:
+            self.search_box.selectAll()
+
+    @Slot()
+    def open_selected(self) -> None:
+        match = self.selected_match()
+        if match is None:
+            self.show_toast("Nobody selected — type a name first.", error=True)
+            return
+        self._show_card(match.id, reload=True)
+
+    @Slot()
+    def check_in_selected(self) -> None:
+        match = self.selected_match()
+        if match is None:
+            self.show_toast("Find the regular first, then press Ctrl+Enter.", error=True)
+            return
+        name = match.goes_by or match.name or match.description
+        try:
+            with self._sessions.begin() as session:
+                visit_id = models.check_in(session, match.id)
+        except models.NotFoundError as exc:
+            self.show_toast(str(exc), error=True)
+            self._refresh_results()
+            return
+        self._undo_stack.push(
+            CheckInCommand(self._sessions, match.id, visit_id, name, self._after_undo_change)
+        )
+        self._refresh_results(keep_customer=match.id)
+        visits = self.card.card.visits if self.card.card else match.visits + 1
+        self.show_toast(f"✓ Checked in {name} — visit #{visits:,}.   Wrong person? Ctrl+Z")
+        self.focus_search()
+
+    def _after_undo_change(self, customer_id: int, message: str) -> None:
+        self._refresh_results(keep_customer=customer_id)
+        self.show_toast(message)
+        self.focus_search()
+
+    @Slot()
+    def new_customer(self) -> None:
+        dialog = CustomerDialog(self._create_customer, title="New regular", parent=self)
+        dialog.prefill(self.search_box.text())
+        dialog.finished.connect(lambda result: self._after_customer_dialog(dialog, result))
+        dialog.open()
+
+    def _create_customer(self, draft: models.CustomerDraft) -> int:
+        with self._sessions.begin() as session:
+            return models.create_customer(session, draft)
+
+    def _after_customer_dialog(self, dialog: CustomerDialog, result: int) -> None:
+        dialog.deleteLater()
+        if result and dialog.saved_id is not None:
+            self._refresh_results(keep_customer=dialog.saved_id)
+            who = self.card.card.greet_as if self.card.card else "the regular"
+            self.show_toast(f"✓ Saved {who or 'the regular'}.")
+        self.focus_search()
+
+    @Slot()
+    def edit_selected(self) -> None:
+        match = self.selected_match()
+        if match is None:
+            self.show_toast("Find the regular to edit first.", error=True)
+            return
+        try:
+            with self._sessions() as session:
+                draft = models.load_draft(session, match.id)
+        except models.NotFoundError as exc:
+            self.show_toast(str(exc), error=True)
+            return
+
+        def save(changed: models.CustomerDraft) -> int:
+            with self._sessions.begin() as session:
+                models.update_customer(session, match.id, changed)
+            return match.id
+
+        dialog = CustomerDialog(save, draft, title=f"Edit {match.display_name}", parent=self)
+        dialog.finished.connect(lambda result: self._after_customer_dialog(dialog, result))
+        dialog.open()
+
+    @Slot()
+    def add_note_to_selected(self) -> None:
+        match = self.selected_match()
+        if match is None:
+            self.show_toast("Find the regular first, then add the note.", error=True)
+            return
+
+        def save(text: str, pinned: bool) -> int:
+            with self._sessions.begin() as session:
+                return models.add_note(session, match.id, text, pinned=pinned)
+
+        dialog = NoteDialog(save, about=match.display_name, parent=self)
+
+        def done(result: int) -> None:
+            dialog.deleteLater()
+            if result:
+                self._refresh_results(keep_customer=match.id)
+                self.show_toast(f"✓ Note saved for {match.display_name}.")
+            self.focus_search()
+
+        dialog.finished.connect(done)
+        dialog.open()
+
+    def show_toast(self, message: str, *, error: bool = False) -> None:
+        self.toast.setText(message)
+        self.toast.setProperty("error", error)
+        self.toast.style().unpolish(self.toast)
+        self.toast.style().polish(self.toast)
+        self.toast.show()
+        self._toast_timer.start()
+        self.statusBar().showMessage(message, TOAST_MS)
+
+    @Slot()
+    def show_shortcuts(self) -> None:
+        QMessageBox.information(
+            self, "Keyboard shortcuts",
+            "Type            search (name, phone digits, any word)\n"
+            "↑ ↓ PgUp PgDn   choose a regular\n"
+            "Enter           open the greeting card\n"
+            "Ctrl+Enter      check in the selected regular\n"
+            "Ctrl+Z          undo the last check-in\n"
+            "Esc             clear the search\n"
+            "Ctrl+N          new regular (with what you typed)\n"
+            "Ctrl+E          edit the selected regular\n"
+            "Ctrl+Shift+N    add a note\n"
+            "Ctrl+F          back to the search box",
+        )

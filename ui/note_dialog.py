@@ -1,0 +1,65 @@
+"""Add a note to a regular; Ctrl+Enter saves (Enter starts a new line)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDialog,
+    QDialogButtonBox,
+    QLabel,
+    QPlainTextEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from models import ValidationError
+
+
+class NoteDialog(QDialog):
+    def __init__(
+        self, save: Callable[[str, bool], int], *, about: str, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("noteDialog")
+        self.setWindowTitle(f"Note about {about}")
+        self.setMinimumWidth(460)
+        self._save = save
+        self.saved_id: int | None = None
+        self.text_edit = QPlainTextEdit()
+        self.text_edit.setObjectName("noteEdit")
+        self.text_edit.setAccessibleName("Note")
+        self.text_edit.setPlaceholderText(
+            "What should the next person on shift know? (Ctrl+Enter saves)"
+        )
+        self.pin_check = QCheckBox("&Pin to the greeting card")
+        self.pin_check.setObjectName("pinCheck")
+        self.error = QLabel()
+        self.error.setObjectName("fieldError")
+        self.error.hide()
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Save note")
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        for keys in ("Ctrl+Return", "Ctrl+Enter"):
+            QShortcut(QKeySequence(keys), self, activated=self.accept)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.text_edit)
+        layout.addWidget(self.error)
+        layout.addWidget(self.pin_check)
+        layout.addWidget(buttons)
+        self.text_edit.setFocus()
+
+    def accept(self) -> None:
+        try:
+            self.saved_id = self._save(self.text_edit.toPlainText(), self.pin_check.isChecked())
+        except ValidationError as exc:
+            self.error.setText(next(iter(exc.errors.values())))
+            self.error.show()
+            self.text_edit.setFocus()
+            return
+        super().accept()

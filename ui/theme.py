@@ -1,0 +1,104 @@
+"""Colours and the style sheet, built from a few tokens so every widget agrees."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6.QtGui import QColor, QFont, QPalette
+from PySide6.QtWidgets import QApplication
+
+
+@dataclass(frozen=True)
+class Tokens:
+    window: str = "#f6f3ee"  # warm paper
+    surface: str = "#ffffff"
+    text: str = "#1f1b16"
+    muted: str = "#6b625a"
+    accent: str = "#7a2e3a"  # velvet
+    accent_text: str = "#ffffff"
+    border: str = "#ddd5cb"
+    selection: str = "#f0dfe1"
+    success: str = "#1e7a46"
+    success_soft: str = "#e3f4ea"
+    alert: str = "#b3261e"  # allergies: impossible to miss
+    alert_text: str = "#ffffff"
+    note: str = "#fff6d6"
+
+
+LIGHT = Tokens()
+
+
+def style_sheet(t: Tokens = LIGHT) -> str:
+    return f"""
+QMainWindow, QDialog {{ background: {t.window}; }}
+QLineEdit, QPlainTextEdit, QSpinBox, QComboBox {{
+    background: {t.surface}; color: {t.text}; border: 1px solid {t.border};
+    border-radius: 6px; padding: 4px 6px;
+    selection-background-color: {t.accent}; selection-color: {t.accent_text};
+}}
+QLineEdit:focus, QPlainTextEdit:focus {{ border: 2px solid {t.accent}; }}
+QLineEdit#searchBox {{ font-size: 20px; padding: 8px 12px; border-radius: 10px; }}
+QTableView#resultsView {{
+    background: {t.surface}; border: 1px solid {t.border}; border-radius: 8px;
+    gridline-color: transparent; selection-background-color: {t.selection};
+    selection-color: {t.text}; font-size: 14px;
+}}
+QHeaderView::section {{
+    background: {t.window}; color: {t.muted}; border: none;
+    border-bottom: 1px solid {t.border}; padding: 4px 6px; font-weight: 600;
+}}
+QFrame#greetingCard {{
+    background: {t.surface}; border: 1px solid {t.border}; border-radius: 12px;
+}}
+QLabel#greetName {{ font-size: 30px; font-weight: 700; color: {t.text}; }}
+QLabel#greetSubtitle, QLabel#consentLabel, QLabel#emptyHint {{ color: {t.muted}; }}
+QLabel#sectionTitle {{
+    color: {t.muted}; font-size: 11px; font-weight: 700; letter-spacing: 1px;
+}}
+QLabel#usualLabel {{ font-size: 18px; font-weight: 600; color: {t.text}; }}
+QLabel#allergyAlert {{
+    background: {t.alert}; color: {t.alert_text}; font-size: 16px; font-weight: 700;
+    border-radius: 8px; padding: 8px 12px;
+}}
+QLabel#pinnedNotes {{ background: {t.note}; border-radius: 6px; padding: 6px 8px; }}
+QLabel#lastTimeLabel {{ color: {t.muted}; }}
+QLabel#toast {{
+    background: {t.success_soft}; color: {t.success}; border: 1px solid {t.success};
+    border-radius: 8px; padding: 6px 10px; font-weight: 600;
+}}
+QLabel#toast[error="true"] {{
+    background: #fdecea; color: {t.alert}; border-color: {t.alert};
+}}
+QLabel#fieldError {{ color: {t.alert}; font-size: 12px; }}
+QPushButton {{
+    background: {t.surface}; color: {t.text}; border: 1px solid {t.border};
+    border-radius: 6px; padding: 6px 14px;
+}}
+QPushButton:hover {{ border-color: {t.accent}; }}
+QPushButton:focus {{ border: 2px solid {t.accent}; }}
+QPushButton#checkInButton, QPushButton#newCustomerButton, QPushButton#primaryButton {{
+    background: {t.accent}; color: {t.accent_text}; border: none; font-weight: 700;
+    padding: 8px 18px;
+}}
+QPushButton#checkInButton {{ font-size: 16px; }}
+QPushButton:disabled {{ background: {t.border}; color: {t.muted}; }}
+QLabel#welcomeTitle {{ font-size: 26px; font-weight: 700; color: {t.text}; }}
+QLabel#welcomeStep {{ font-size: 15px; color: {t.text}; }}
+"""
+
+
+def apply_theme(app: QApplication, tokens: Tokens = LIGHT) -> None:
+    app.setStyle("Fusion")
+    palette = QPalette()
+    palette.setColor(QPalette.ColorRole.Window, QColor(tokens.window))
+    palette.setColor(QPalette.ColorRole.Base, QColor(tokens.surface))
+    palette.setColor(QPalette.ColorRole.Text, QColor(tokens.text))
+    palette.setColor(QPalette.ColorRole.WindowText, QColor(tokens.text))
+    palette.setColor(QPalette.ColorRole.ButtonText, QColor(tokens.text))
+    palette.setColor(QPalette.ColorRole.Highlight, QColor(tokens.accent))
+    palette.setColor(QPalette.ColorRole.HighlightedText, QColor(tokens.accent_text))
+    app.setPalette(palette)
+    font = QFont(app.font())
+    font.setPointSize(max(font.pointSize(), 11))
+    app.setFont(font)
+    app.setStyleSheet(style_sheet(tokens))

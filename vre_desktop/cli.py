@@ -1,0 +1,181 @@
+"""The vre-desktop command: start the app, or run one of the subcommands for scripts and IT."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from collections.abc import Sequence
+from typing import NoReturn
+
+from vre_desktop import __version__
+
+log = logging.getLogger(__name__)
+
+
+class CommandLineError(Exception):
+    """A problem the person at the keyboard can fix; printed as one line."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: {message} (see {self.prog} --help)\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--database-url", metavar="URL", default=argparse.SUPPRESS,
+        help="SQLAlchemy URL of the database (default: $VRE_DATABASE_URL, else a SQLite file "
+        "in the user data directory)",
+    )
+    parser = _Parser(
+        prog="vre-desktop",
+        description="Velvet Rope Desktop: remember your regulars at the front counter.",
+        parents=[common],
+    )
+    parser.add_argument("--version", action="version", version=f"vre-desktop {__version__}")
+    parser.add_argument("--demo", action="store_true",
+                        help="open a throwaway database full of demo regulars")
+    parser.add_argument("--verbose", action="store_true", help="log debug details to stderr")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    find = sub.add_parser("find", parents=[common], help="search regulars like the search box")
+    find.add_argument("text", metavar="TEXT", help="name, phone digits, or any word")
+    find.add_argument("--limit", type=_positive_int, default=50, metavar="N")
+    find.add_argument("--json", action="store_true", help="print JSON instead of a table")
+
+    seed = sub.add_parser("seed", parents=[common],
+                          help="add synthetic regulars with visits and notes (for benchmarks)")
+    seed.add_argument("--customers", type=_positive_int, required=True, metavar="N")
+    seed.add_argument("--visits-per-customer", type=_non_negative_float, default=20.0,
+                      metavar="F")
+    seed.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
+
+    bench = sub.add_parser("bench", help="measure search, typing, start-up and memory")
+    bench.add_argument("--customers", type=_positive_int, default=100_000, metavar="N")
+    bench.add_argument("--visits-per-customer", type=_non_negative_float, default=20.0,
+                       metavar="F")
+    bench.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    bench.add_argument("--keep", metavar="DIR", help="build the database in DIR and keep it")
+    return parser
+
+
+def _positive_int(value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a whole number") from None
+    if number <= 0:
+        raise argparse.ArgumentTypeError(f"{value} must be at least 1")
+    return number
+
+
+def _non_negative_float(value: str) -> float:
+    try:
+        number = float(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a number") from None
+    if number < 0:
+        raise argparse.ArgumentTypeError(f"{value} must not be negative")
+    return number
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    from vre_desktop.logging_setup import configure_logging
+
+    log_file = configure_logging(verbose=args.verbose)
+    try:
+        return _dispatch(args)
+    except KeyboardInterrupt:
+        return 130
+    except CommandLineError as exc:
+        print(f"vre-desktop: {exc}", file=sys.stderr)
+        return 1
+    except Exception as exc:  # noqa: BLE001 - last resort: one line, details in the log
+        from models import DatabaseError, NotFoundError, ValidationError
+
+        if isinstance(exc, DatabaseError | NotFoundError | ValidationError):
+            print(f"vre-desktop: {exc}", file=sys.stderr)
+            return 1
+        log.exception("unexpected error")
+        where = f" (details in {log_file})" if log_file else ""
+        print(f"vre-desktop: unexpected error: {exc}{where}", file=sys.stderr)
+        return 1
+
+
+def _dispatch(args: argparse.Namespace) -> int:
+    from vre_desktop.paths import resolve_database_url
+
+    url, is_default = resolve_database_url(getattr(args, "database_url", None))
+    if args.command == "find":
+        return _find(url, args.text, args.limit, args.json)
+    if args.command == "seed":
+        return _seed(url, is_default, args.customers, args.visits_per_customer, args.seed)
+    if args.command == "bench":
+        from vre_desktop.bench import run_benchmark
+
+        return run_benchmark(
+            customers=args.customers, visits_per_customer=args.visits_per_customer,
+            as_json=args.json, keep_dir=args.keep,
+        )
+    from vre_desktop.app import run_gui
+
+    return run_gui(url, demo=args.demo)
+
+
+def _find(url: str, text: str, limit: int, as_json: bool) -> int:
+    import models
+
+    sessions = models.open_database(url)
+    with sessions() as session:
+        matches = models.find_customers(session, text, limit=limit)
+    if as_json:
+        print(json.dumps([m.to_json() for m in matches], ensure_ascii=False, indent=2))
+        return 0
+    if not matches:
+        print(f"No regular matches {text!r}.")
+        return 0
+    rows = [
+        (str(m.id), m.display_name, m.phone, m.usual, str(m.visits),
+         models.relative_day(m.last_visit))
+        for m in matches
+    ]
+    print(_table(("id", "name", "phone", "usual", "visits", "last visit"), rows))
+    return 0
+
+
+def _table(header: Sequence[str], rows: Sequence[Sequence[str]], width: int = 40) -> str:
+    clipped = [[c if len(c) <= width else c[: width - 1] + "…" for c in row] for row in rows]
+    widths = [max(len(h), *(len(r[i]) for r in clipped)) for i, h in enumerate(header)]
+    lines = ["  ".join(h.ljust(w) for h, w in zip(header, widths, strict=True)).rstrip()]
+    lines += ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip()
+              for r in clipped]
+    return "\n".join(lines)
+
+
+def _seed(url: str, is_default: bool, customers: int, visits: float, seed: int) -> int:
+    import models
+    from models.seeding import seed_customers
+
+    sessions = models.open_database(url)
+    if is_default:
+        with sessions() as session:
+            existing = models.count_customers(session)
+        if existing:
+            raise CommandLineError(
+                f"the shop's database already holds {existing:,} regulars; seed synthetic data "
+                "into another database with --database-url"
+            )
+
+    def progress(done: int, total: int) -> None:
+        print(f"\rseeding: {done:,}/{total:,} regulars", end="", file=sys.stderr, flush=True)
+
+    summary = seed_customers(sessions, customers, visits_per_customer=visits, seed=seed,
+                             progress=progress)
+    print(file=sys.stderr)
+    print(f"Added {summary.customers:,} regulars, {summary.visits:,} visits and "
+          f"{summary.notes:,} notes in {summary.seconds:.1f} s.")
+    return 0
