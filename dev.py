@@ -29,8 +29,8 @@ def venv_python() -> Path:
 
 
 def ensure_environment() -> Path:
-    if sys.version_info < (3, 11):
-        sys.exit(f"Velvet Rope Desktop needs Python 3.11 or newer; this is {sys.version.split()[0]}.")
+    if sys.version_info < (3, 11):  # noqa: UP036 - this script runs before any check
+        sys.exit(f"Velvet Rope Desktop needs Python 3.11+; this is {sys.version.split()[0]}.")
     python = venv_python()
     if not python.exists():
         print("Creating the virtual environment in .venv …", flush=True)

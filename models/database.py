@@ -82,12 +82,13 @@ def open_database(url: str) -> SessionFactory:
     try:
         engine = create_database_engine(url)
         revision = current_revision(engine)
-    except Exception as exc:  # noqa: BLE001 - any driver error means "cannot open"
-        raise DatabaseError(f"Cannot open the database at {_safe(url)}: {_first_line(exc)}") from exc
+    except Exception as exc:
+        message = f"Cannot open the database at {_safe(url)}: {_first_line(exc)}"
+        raise DatabaseError(message) from exc
     if revision != SCHEMA_REVISION:
         try:
             upgrade_schema(engine)
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:
             raise DatabaseError(
                 f"Cannot prepare the database at {_safe(url)}: {_first_line(exc)}"
             ) from exc

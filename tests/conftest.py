@@ -8,14 +8,14 @@ import shutil
 # Before any QApplication exists: the tests never need a screen.
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from collections.abc import Callable, Iterator  # noqa: E402
-from pathlib import Path  # noqa: E402
+from collections.abc import Callable, Iterator
+from pathlib import Path
 
-import pytest  # noqa: E402
+import pytest
 
-import models  # noqa: E402
-from models.search import service  # noqa: E402
-from models.search.backends import PortableBackend  # noqa: E402
+import models
+from models.search import service
+from models.search.backends import PortableBackend
 
 
 @pytest.fixture(scope="session")
@@ -52,7 +52,7 @@ def add_customer(sessions: models.SessionFactory) -> AddCustomer:
 
     def add(*, visits: int = 0, notes: tuple[str, ...] = (), **fields: object) -> int:
         with sessions.begin() as session:
-            customer_id = models.create_customer(session, models.CustomerDraft(**fields))  # type: ignore[arg-type]
+            customer_id = models.create_customer(session, models.CustomerDraft(**fields))
             for text in notes:
                 models.add_note(session, customer_id, text)
             for _ in range(visits):

@@ -17,7 +17,7 @@ def names(sessions: models.SessionFactory, text: str, limit: int = 50) -> list[s
 
 
 @pytest.fixture
-def shop(add_customer) -> dict[str, int]:  # type: ignore[no-untyped-def]
+def shop(add_customer) -> dict[str, int]:
     return {
         "zoe": add_customer(name="Zoë Park", usuals=["oat flat white"]),
         "jose": add_customer(name="José Alvarez", phone="(310) 703-8944"),
@@ -53,16 +53,18 @@ def shop(add_customer) -> dict[str, int]:  # type: ignore[no-untyped-def]
 )
 def test_names_match_any_part_ignoring_case_accents_and_apostrophes(
     sessions, shop, typed, expected
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     assert expected in names(sessions, typed)
 
 
-@pytest.mark.parametrize("typed", ["7038944", "703-8944", "(310) 703", "3107038944", "310 703 8944"])
-def test_phone_matches_by_digits_whatever_the_formatting(sessions, shop, typed) -> None:  # type: ignore[no-untyped-def]
+@pytest.mark.parametrize(
+    "typed", ["7038944", "703-8944", "(310) 703", "3107038944", "310 703 8944"]
+)
+def test_phone_matches_by_digits_whatever_the_formatting(sessions, shop, typed) -> None:
     assert names(sessions, typed) == ["José Alvarez"]
 
 
-def test_email_matches(sessions, shop) -> None:  # type: ignore[no-untyped-def]
+def test_email_matches(sessions, shop) -> None:
     assert names(sessions, "siobhan@exa") == ["Siobhan O'Brien"]
 
 
@@ -79,11 +81,11 @@ def test_email_matches(sessions, shop) -> None:  # type: ignore[no-untyped-def]
         ("jasmine", "王芳"),
     ],
 )
-def test_words_in_details_match(sessions, shop, typed, expected) -> None:  # type: ignore[no-untyped-def]
+def test_words_in_details_match(sessions, shop, typed, expected) -> None:
     assert expected in names(sessions, typed)
 
 
-def test_single_letter_typo_matches_once_five_letters_are_typed(sessions, shop) -> None:  # type: ignore[no-untyped-def]
+def test_single_letter_typo_matches_once_five_letters_are_typed(sessions, shop) -> None:
     assert "Katherine Smith" in names(sessions, "Katharine")
     assert "Katherine Smith" in names(sessions, "Ktherine")  # a letter missing
     assert "Katherine Smith" in names(sessions, "Katherinne")  # a letter too many
@@ -91,12 +93,12 @@ def test_single_letter_typo_matches_once_five_letters_are_typed(sessions, shop) 
     assert "Priya Natarajan" in names(sessions, "Natarjan")
 
 
-def test_short_queries_are_not_typo_matched(sessions, shop) -> None:  # type: ignore[no-untyped-def]
+def test_short_queries_are_not_typo_matched(sessions, shop) -> None:
     assert names(sessions, "Zoa") == []  # three letters: a typo could be anyone
     assert "Katherine Smith" not in names(sessions, "Kathy")  # two edits away
 
 
-def test_emoji_are_stored_and_returned_intact(sessions, shop) -> None:  # type: ignore[no-untyped-def]
+def test_emoji_are_stored_and_returned_intact(sessions, shop) -> None:
     with sessions() as session:
         [match] = models.find_customers(session, "王芳")
     assert match.usuals == ("jasmine tea 🍵",)
@@ -108,14 +110,14 @@ def test_emoji_are_stored_and_returned_intact(sessions, shop) -> None:  # type: 
      "a OR b", "zoe*", "-zoe", '"zoe', "zoe)", "^zoe", "name:zoe", "%", "_", "\\", "\x00",
      "{names}: zoe", "x" * 5000, "  ", "", "🍵", "'; DROP TABLE customer; --"],
 )
-def test_anything_typed_is_searched_literally_and_never_raises(sessions, shop, typed) -> None:  # type: ignore[no-untyped-def]
+def test_anything_typed_is_searched_literally_and_never_raises(sessions, shop, typed) -> None:
     found = names(sessions, typed)
     assert isinstance(found, list)
     with sessions() as session:
         assert models.count_customers(session) == len(shop)  # nothing was dropped
 
 
-def test_operators_do_not_change_the_meaning(sessions, shop, add_customer) -> None:  # type: ignore[no-untyped-def]
+def test_operators_do_not_change_the_meaning(sessions, shop, add_customer) -> None:
     add_customer(name="Andy Orwell")
     # "AND" is the start of Andy, not an operator; "zoe OR jose" finds neither of them.
     assert names(sessions, "AND") == ["Andy Orwell"]
@@ -125,7 +127,7 @@ def test_operators_do_not_change_the_meaning(sessions, shop, add_customer) -> No
     assert names(sessions, "zoe*") == ["Zoë Park"]  # the star is dropped like punctuation
 
 
-def test_exact_and_prefix_name_matches_come_before_other_fields(sessions, add_customer) -> None:  # type: ignore[no-untyped-def]
+def test_exact_and_prefix_name_matches_come_before_other_fields(sessions, add_customer) -> None:
     add_customer(description="regular with a grey coat", notes=("Asked for Al's usual",),
                  visits=30)
     add_customer(name="Alexander Grey", visits=10)
@@ -140,7 +142,7 @@ def test_exact_and_prefix_name_matches_come_before_other_fields(sessions, add_cu
 
 def test_among_equals_the_more_recent_and_frequent_visitor_comes_first(
     sessions, add_customer
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     long_ago = datetime.now(UTC) - timedelta(days=200)
     lapsed = add_customer(name="Sam Lapsed")
     frequent = add_customer(name="Sam Frequent")
@@ -154,7 +156,7 @@ def test_among_equals_the_more_recent_and_frequent_visitor_comes_first(
     assert names(sessions, "sam") == ["Sam Frequent", "Sam Once", "Sam Lapsed"]
 
 
-def test_one_letter_shows_the_best_regulars_not_the_first_added(sessions, add_customer) -> None:  # type: ignore[no-untyped-def]
+def test_one_letter_shows_the_best_regulars_not_the_first_added(sessions, add_customer) -> None:
     for i in range(60):
         add_customer(name=f"Bea {i:02d}")
     best = add_customer(name="Bea Favourite", visits=5)
@@ -163,14 +165,14 @@ def test_one_letter_shows_the_best_regulars_not_the_first_added(sessions, add_cu
     assert best
 
 
-def test_limit_is_respected(sessions, add_customer) -> None:  # type: ignore[no-untyped-def]
+def test_limit_is_respected(sessions, add_customer) -> None:
     for i in range(12):
         add_customer(name=f"Lee {i}")
     assert len(names(sessions, "lee", limit=10)) == 10
     assert names(sessions, "lee", limit=0) == []
 
 
-def test_search_follows_edits_notes_and_deletions(sessions, add_customer) -> None:  # type: ignore[no-untyped-def]
+def test_search_follows_edits_notes_and_deletions(sessions, add_customer) -> None:
     customer = add_customer(name="Ravi Shah")
     with sessions.begin() as session:
         models.update_customer(session, customer, models.CustomerDraft(name="Ravi Sharma"))
@@ -183,7 +185,7 @@ def test_search_follows_edits_notes_and_deletions(sessions, add_customer) -> Non
     assert names(sessions, "vinyl") == []
 
 
-def test_results_are_plain_values_usable_after_the_session(sessions, shop) -> None:  # type: ignore[no-untyped-def]
+def test_results_are_plain_values_usable_after_the_session(sessions, shop) -> None:
     with sessions() as session:
         [match] = models.find_customers(session, "zoe")
     payload = match.to_json()
@@ -192,7 +194,7 @@ def test_results_are_plain_values_usable_after_the_session(sessions, shop) -> No
     assert {"id", "name", "goes_by", "phone", "usual", "visits", "last_visit"} <= set(payload)
 
 
-def test_recent_customers_lists_the_latest_visitors_first(sessions, add_customer) -> None:  # type: ignore[no-untyped-def]
+def test_recent_customers_lists_the_latest_visitors_first(sessions, add_customer) -> None:
     add_customer(name="First")
     add_customer(name="Second", visits=1)
     with sessions() as session:

@@ -52,9 +52,9 @@ class _Section(QWidget):
 
 
 class GreetingCardWidget(QFrame):
-    checkInClicked = Signal()
-    editClicked = Signal()
-    addNoteClicked = Signal()
+    check_in_clicked = Signal()
+    edit_clicked = Signal()
+    add_note_clicked = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -92,9 +92,9 @@ class GreetingCardWidget(QFrame):
         for button in (self.check_in_button, self.edit_button, self.note_button):
             # Clicks must not steal focus from the search box, where the next name is typed.
             button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        self.check_in_button.clicked.connect(self.checkInClicked)
-        self.edit_button.clicked.connect(self.editClicked)
-        self.note_button.clicked.connect(self.addNoteClicked)
+        self.check_in_button.clicked.connect(self.check_in_clicked)
+        self.edit_button.clicked.connect(self.edit_clicked)
+        self.note_button.clicked.connect(self.add_note_clicked)
 
         self.placeholder = _label("emptyHint")
         self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)

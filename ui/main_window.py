@@ -173,7 +173,8 @@ class MainWindow(QMainWindow):
         self.addActions([self.undo_action, self.redo_action])
         shortcuts_action = self._action(
             "&Keyboard shortcuts", ["F1"], self.show_shortcuts, "shortcutsAction")
-        quit_action = self._action("&Quit", ["Ctrl+Q"], self.close, "quitAction")
+        quit_action = self._action("&Quit", ["Ctrl+Q"], lambda: None, "quitAction")
+        quit_action.triggered.connect(self.close)
 
         menu = self.menuBar()
         file_menu = menu.addMenu("&File")
@@ -189,18 +190,18 @@ class MainWindow(QMainWindow):
 
     def _connect(self) -> None:
         self.search_box.textChanged.connect(self._on_search_text)
-        self.search_box.moveSelection.connect(self._move_selection)
-        self.search_box.openRequested.connect(self.open_selected)
-        self.search_box.checkInRequested.connect(self.check_in_selected)
-        self.search_box.undoRequested.connect(self._undo_stack.undo)
+        self.search_box.move_selection.connect(self._move_selection)
+        self.search_box.open_requested.connect(self.open_selected)
+        self.search_box.check_in_requested.connect(self.check_in_selected)
+        self.search_box.undo_requested.connect(self._undo_stack.undo)
         self.results_view.selectionModel().currentRowChanged.connect(self._on_current_row)
         self.results_view.clicked.connect(lambda _index: self.focus_search(select=False))
         self.results_view.doubleClicked.connect(lambda _index: self.check_in_selected())
         self.new_button.clicked.connect(self.new_customer)
-        self.welcome.addFirstRequested.connect(self.new_customer)
-        self.card.checkInClicked.connect(self.check_in_selected)
-        self.card.editClicked.connect(self.edit_selected)
-        self.card.addNoteClicked.connect(self.add_note_to_selected)
+        self.welcome.add_first_requested.connect(self.new_customer)
+        self.card.check_in_clicked.connect(self.check_in_selected)
+        self.card.edit_clicked.connect(self.edit_selected)
+        self.card.add_note_clicked.connect(self.add_note_to_selected)
 
     # ----- events ---------------------------------------------------------------------------
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
@@ -45,14 +46,29 @@ class NoteDialog(QDialog):
         buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Save note")
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
-        for keys in ("Ctrl+Return", "Ctrl+Enter"):
-            QShortcut(QKeySequence(keys), self, activated=self.accept)
+        self.text_edit.installEventFilter(self)
         layout = QVBoxLayout(self)
         layout.addWidget(self.text_edit)
         layout.addWidget(self.error)
         layout.addWidget(self.pin_check)
         layout.addWidget(buttons)
         self.text_edit.setFocus()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        # Ctrl+Enter saves from inside the text (plain Enter is a new line). Handled here, not
+        # as a window shortcut, so it works whichever window Qt thinks is active.
+        if (
+            watched is self.text_edit
+            and event.type() in (QEvent.Type.KeyPress, QEvent.Type.ShortcutOverride)
+            and isinstance(event, QKeyEvent)
+            and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+            and event.modifiers() & Qt.KeyboardModifier.ControlModifier
+        ):
+            if event.type() == QEvent.Type.KeyPress:
+                self.accept()
+            event.accept()
+            return True
+        return super().eventFilter(watched, event)
 
     def accept(self) -> None:
         try:

@@ -16,10 +16,10 @@ class SearchBox(QLineEdit):
     Ctrl+Z undoes the last check-in (the text itself is rarely worth undoing mid-rush).
     """
 
-    moveSelection = Signal(int)
-    openRequested = Signal()
-    checkInRequested = Signal()
-    undoRequested = Signal()
+    move_selection = Signal(int)
+    open_requested = Signal()
+    check_in_requested = Signal()
+    undo_requested = Signal()
 
     PAGE = 10
 
@@ -37,10 +37,13 @@ class SearchBox(QLineEdit):
     def event(self, event: QEvent) -> bool:
         # Claim our keys before window shortcuts see them, so they work the same whether or
         # not the window is active, and never fire twice.
-        if event.type() == QEvent.Type.ShortcutOverride and isinstance(event, QKeyEvent):
-            if self._is_check_in(event) or event.matches(QKeySequence.StandardKey.Undo):
-                event.accept()
-                return True
+        if (
+            event.type() == QEvent.Type.ShortcutOverride
+            and isinstance(event, QKeyEvent)
+            and (self._is_check_in(event) or event.matches(QKeySequence.StandardKey.Undo))
+        ):
+            event.accept()
+            return True
         return super().event(event)
 
     @staticmethod
@@ -52,11 +55,11 @@ class SearchBox(QLineEdit):
     def keyPressEvent(self, event: QKeyEvent) -> None:
         key = event.key()
         if self._is_check_in(event):
-            self.checkInRequested.emit()
+            self.check_in_requested.emit()
         elif event.matches(QKeySequence.StandardKey.Undo):
-            self.undoRequested.emit()
+            self.undo_requested.emit()
         elif key in _ENTER_KEYS:
-            self.openRequested.emit()
+            self.open_requested.emit()
         elif key == Qt.Key.Key_Escape:
             if self.text():
                 self.clear()
@@ -64,13 +67,13 @@ class SearchBox(QLineEdit):
                 event.ignore()
                 return
         elif key == Qt.Key.Key_Up:
-            self.moveSelection.emit(-1)
+            self.move_selection.emit(-1)
         elif key == Qt.Key.Key_Down:
-            self.moveSelection.emit(1)
+            self.move_selection.emit(1)
         elif key == Qt.Key.Key_PageUp:
-            self.moveSelection.emit(-self.PAGE)
+            self.move_selection.emit(-self.PAGE)
         elif key == Qt.Key.Key_PageDown:
-            self.moveSelection.emit(self.PAGE)
+            self.move_selection.emit(self.PAGE)
         else:
             super().keyPressEvent(event)
             return

@@ -7,7 +7,7 @@ from PySide6.QtWidgets import QFrame, QLabel, QPushButton, QVBoxLayout, QWidget
 
 
 class WelcomePage(QFrame):
-    addFirstRequested = Signal()
+    add_first_requested = Signal()
 
     STEPS = (
         "1.  Add your first regular — press Ctrl+N. A name is enough, or just how to "
@@ -45,7 +45,7 @@ class WelcomePage(QFrame):
         button.setObjectName("primaryButton")
         button.setAccessibleName("Add your first regular")
         button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        button.clicked.connect(self.addFirstRequested)
+        button.clicked.connect(self.add_first_requested)
         layout.addWidget(button, 0, Qt.AlignmentFlag.AlignLeft)
         tip = QLabel("Just looking around? Start the app with --demo for a shop full of "
                      "made-up regulars; your real data is not touched.")

@@ -24,7 +24,7 @@ class _Parser(argparse.ArgumentParser):
 
 
 def build_parser() -> argparse.ArgumentParser:
-    common = argparse.ArgumentParser(add_help=False)
+    common = _Parser(add_help=False)
     common.add_argument(
         "--database-url", metavar="URL", default=argparse.SUPPRESS,
         help="SQLAlchemy URL of the database (default: $VRE_DATABASE_URL, else a SQLite file "
@@ -94,7 +94,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except CommandLineError as exc:
         print(f"vre-desktop: {exc}", file=sys.stderr)
         return 1
-    except Exception as exc:  # noqa: BLE001 - last resort: one line, details in the log
+    except Exception as exc:
         from models import DatabaseError, NotFoundError, ValidationError
 
         if isinstance(exc, DatabaseError | NotFoundError | ValidationError):

@@ -37,8 +37,11 @@ def create_sqlite_search_index() -> None:
         f"INSERT INTO {t}({t}, rowid, {c}) VALUES ('delete', old.rank_key, {_columns(c, 'old.')});"
         for t, (c, _) in _TABLES.items()
     )
-    op.execute(f"CREATE TRIGGER search_document_ai AFTER INSERT ON search_document BEGIN\n{inserts}\nEND")
-    op.execute(f"CREATE TRIGGER search_document_ad AFTER DELETE ON search_document BEGIN\n{deletes}\nEND")
+    for name, event, body in (("ai", "INSERT", inserts), ("ad", "DELETE", deletes)):
+        op.execute(
+            f"CREATE TRIGGER search_document_{name} AFTER {event} ON search_document BEGIN\n"
+            f"{body}\nEND"
+        )
     op.execute(
         f"CREATE TRIGGER search_document_au AFTER UPDATE ON search_document BEGIN\n"
         f"{deletes}\n{inserts}\nEND"

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+import json
+from datetime import UTC, datetime
 from typing import Any
 
 from rapidfuzz.distance import OSA
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from models.entities import Customer, SearchDocument
-from models.search.backends import Hits, SearchBackend, backend_for
+from models.entities import SearchDocument
+from models.search.backends import Hit, SearchBackend, backend_for
 from models.search.folding import compact, digits, fold, words
 
 # Result tiers, best first. Inside a tier: exactness, then the rank key (recent, frequent).
@@ -60,7 +61,8 @@ class CustomerMatch:
     @property
     def display_name(self) -> str:
         """Who this is, for a list: the name, else the goes-by, else how to recognize them."""
-        if self.name and self.goes_by and fold(self.goes_by) not in fold(self.name):
+        shown_in_name = compact(self.goes_by) in map(compact, self.name.split())
+        if self.name and self.goes_by and not shown_in_name:
             return f"{self.name} ({self.goes_by})"
         return self.name or self.goes_by or self.description
 
@@ -108,17 +110,24 @@ class ParsedQuery:
 
 @dataclass
 class _Ranking:
+    query: ParsedQuery
     limit: int
-    best: dict[int, tuple[int, int]] = field(default_factory=dict)  # id -> (tier, rank_key)
+    best: dict[int, tuple[int, int, int]] = field(default_factory=dict)  # id -> sort key
 
-    def add(self, hits: Hits, tier: int) -> None:
-        for customer_id, key in hits:
-            if customer_id not in self.best:
-                self.best[customer_id] = (tier, key)
+    def add(self, hits: list[Hit], tier: int) -> None:
+        for hit in hits:
+            if hit.customer_id not in self.best:
+                exact = _exactness(self.query, hit) if tier == TIER_NAME else 0
+                self.best[hit.customer_id] = (tier, exact, -hit.rank_key)
 
     @property
     def full(self) -> bool:
         return len(self.best) >= self.limit
+
+    def top(self) -> list[tuple[int, int]]:
+        """(customer id, tier) of the best ``limit`` hits, best first."""
+        ordered = sorted(self.best.items(), key=lambda item: item[1])[: self.limit]
+        return [(customer_id, key[0]) for customer_id, key in ordered]
 
 
 def find_customers(session: Session, text: str, limit: int = 50) -> list[CustomerMatch]:
@@ -131,10 +140,9 @@ def find_customers(session: Session, text: str, limit: int = 50) -> list[Custome
     query = ParsedQuery.parse(text)
     if not query.tokens and not query.contact_text:
         return []
-    backend = backend_for(session)
-    ranking = _Ranking(limit)
-    _collect(session, backend, query, ranking)
-    return _materialize(session, query, ranking)
+    ranking = _Ranking(query, limit)
+    _collect(session, backend_for(session), query, ranking)
+    return _materialize(session, ranking.top())
 
 
 def _collect(
@@ -156,10 +164,10 @@ def _collect(
     if not ranking.full and len(query.compact) >= MIN_SUBSTRING:
         ranking.add(backend.substring(session, "name_compact", query.compact, limit),
                     TIER_NAME_PART)
-    if not ranking.full and len(query.contact_text) >= MIN_SUBSTRING:
-        if not query.is_phone_like:
-            ranking.add(backend.substring(session, "email", query.contact_text, limit),
-                        TIER_CONTACT)
+    if (not ranking.full and len(query.contact_text) >= MIN_SUBSTRING
+            and not query.is_phone_like):
+        ranking.add(backend.substring(session, "email", query.contact_text, limit),
+                    TIER_CONTACT)
     if not ranking.full and query.tokens:
         ranking.add(
             backend.words(session, query.tokens, names_only=False, prefix=True, limit=limit),
@@ -171,7 +179,7 @@ def _collect(
 
 def _similar_names(
     session: Session, backend: SearchBackend, query: ParsedQuery, limit: int
-) -> Hits:
+) -> list[Hit]:
     """Names one typo (insert, delete, replace or swap a letter) away from the query.
 
     One typo leaves one half of the query intact, so the candidates are names containing
@@ -180,70 +188,69 @@ def _similar_names(
     target = query.compact
     half = len(target) // 2
     head, tail = target[:half], target[half:]
-    candidates: Hits = []
+    pool = limit * 2
     if len(head) >= MIN_SUBSTRING:
-        candidates += backend.substring(session, "name_compact", head, limit * 4)
+        candidates = backend.substring(session, "name_compact", head, pool)
     else:
-        candidates += backend.words(session, (head,), names_only=True, prefix=True,
-                                    limit=limit * 4)
-    candidates += backend.substring(session, "name_compact", tail, limit * 4)
-    seen: set[int] = set()
-    similar: Hits = []
-    for customer_id, key, names in backend.names_for(session, candidates):
-        if customer_id in seen:
+        candidates = backend.words(session, (head,), names_only=True, prefix=True, limit=pool)
+    candidates += backend.substring(session, "name_compact", tail, pool)
+    similar: dict[int, Hit] = {}
+    for hit in candidates:
+        if hit.customer_id in similar:
             continue
-        seen.add(customer_id)
-        name_words = names.split()
-        forms = [*name_words, "".join(name_words)]
+        name_words = hit.names.split()
+        forms = [*name_words, *hit.name_compact.split()]
         if any(OSA.distance(target, form, score_cutoff=1) <= 1 for form in forms):
-            similar.append((customer_id, key))
-    similar.sort(key=lambda hit: hit[1], reverse=True)
-    return similar[:limit]
+            similar[hit.customer_id] = hit
+    return sorted(similar.values(), key=lambda hit: hit.rank_key, reverse=True)[:limit]
 
 
-def _exactness(query: ParsedQuery, name: str, goes_by: str) -> int:
+def _exactness(query: ParsedQuery, hit: Hit) -> int:
     """0: the whole name or goes-by; 1: whole words of it; 2: starts the name; 3: other."""
-    if query.compact and query.compact in (compact(name), compact(goes_by)):
+    whole_names = hit.name_compact.split(" ")
+    if query.compact and query.compact in whole_names:
         return 0
-    name_words = set(words(name)) | set(words(goes_by))
+    name_words = set(hit.names.split())
     if query.tokens and all(t in name_words for t in query.tokens):
         return 1
-    first_words = [ws[0] for ws in (words(name), words(goes_by)) if ws]
-    if query.tokens and any(w.startswith(query.tokens[0]) for w in first_words):
+    first = query.tokens[0] if query.tokens else ""
+    goes_by = whole_names[1] if len(whole_names) > 1 else ""
+    if first and (hit.names.startswith(first) or goes_by.startswith(first)):
         return 2
     return 3
 
 
-def _materialize(session: Session, query: ParsedQuery, ranking: _Ranking) -> list[CustomerMatch]:
-    if not ranking.best:
+def _materialize(session: Session, ranked: list[tuple[int, int]]) -> list[CustomerMatch]:
+    if not ranked:
         return []
-    rows = session.execute(
-        select(
-            Customer.id, Customer.name, Customer.goes_by, Customer.phone, Customer.email,
-            Customer.description, Customer.usuals, Customer.allergies, Customer.visit_count,
-            Customer.last_visit_at,
-        ).where(Customer.id.in_(list(ranking.best)))
-    ).all()
-    scored = []
-    for row in rows:
-        tier, key = ranking.best[row.id]
-        exact = _exactness(query, row.name, row.goes_by) if tier == TIER_NAME else 0
-        match = CustomerMatch(
-            id=row.id,
-            name=row.name,
-            goes_by=row.goes_by,
-            phone=row.phone,
-            email=row.email,
-            description=row.description,
-            usuals=tuple(row.usuals or ()),
-            allergies=tuple(row.allergies or ()),
-            visits=row.visit_count,
-            last_visit=row.last_visit_at,
-            matched_on=MATCHED_ON[tier],
-        )
-        scored.append(((tier, exact, -key), match))
-    scored.sort(key=lambda pair: pair[0])
-    return [match for _, match in scored[: ranking.limit]]
+    backend = backend_for(session)
+    rows = {row[0]: row for row in backend.customer_rows(session, [cid for cid, _ in ranked])}
+    matches = []
+    for customer_id, tier in ranked:
+        row = rows.get(customer_id)
+        if row is None:  # deleted between the index lookup and now
+            continue
+        (id_, name, goes_by, phone, email, description, usuals, allergies, visits,
+         last_visit) = row
+        matches.append(CustomerMatch(
+            id=id_, name=name, goes_by=goes_by, phone=phone, email=email,
+            description=description, usuals=_json_list(usuals), allergies=_json_list(allergies),
+            visits=visits, last_visit=_utc(last_visit), matched_on=MATCHED_ON[tier],
+        ))
+    return matches
+
+
+def _json_list(value: str | list[str] | None) -> tuple[str, ...]:
+    if not value or value == "[]":
+        return ()
+    return tuple(json.loads(value) if isinstance(value, str) else value)
+
+
+def _utc(value: str | datetime | None) -> datetime | None:
+    if value is None:
+        return None
+    moment = datetime.fromisoformat(value) if isinstance(value, str) else value
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
 def recent_customers(session: Session, limit: int = 50) -> list[CustomerMatch]:
@@ -253,19 +260,10 @@ def recent_customers(session: Session, limit: int = 50) -> list[CustomerMatch]:
         .order_by(SearchDocument.rank_key.desc())
         .limit(limit)
     ).all()
-    ranking = _Ranking(limit)
-    ranking.add([(int(c), int(k)) for c, k in hits], TIER_RECENT)
-    return _materialize(session, ParsedQuery.parse(""), ranking)
+    return _materialize(session, [(int(customer_id), TIER_RECENT) for customer_id, _ in hits])
 
 
 def match_for(session: Session, customer_id: int) -> CustomerMatch | None:
     """One customer as a search result (to show someone just added, whatever was typed)."""
-    key = session.scalar(
-        select(SearchDocument.rank_key).where(SearchDocument.customer_id == customer_id)
-    )
-    if key is None:
-        return None
-    ranking = _Ranking(1)
-    ranking.add([(customer_id, int(key))], TIER_RECENT)
-    found = _materialize(session, ParsedQuery.parse(""), ranking)
+    found = _materialize(session, [(customer_id, TIER_RECENT)])
     return found[0] if found else None
