@@ -69,6 +69,7 @@ def test_type_check_in_and_undo_like_a_clerk(qtbot, window, regulars) -> None:
     search = window.findChild(QLineEdit, "searchBox")
     qtbot.keyClicks(search, "kat")
     assert display_names(window)[0].endswith("Katherine Smith (Kate)")
+    qtbot.keyClick(search, Qt.Key.Key_Return)
     assert "Kate" in card_text(window)
     assert "3 visits" in card_text(window)
     assert "tree nuts" in card_text(window)  # the allergy is on the card
@@ -90,8 +91,17 @@ def test_type_check_in_and_undo_like_a_clerk(qtbot, window, regulars) -> None:
 def test_check_in_button_logs_a_visit_for_the_selected_regular(qtbot, window, regulars) -> None:
     qtbot.keyClicks(window.findChild(QLineEdit, "searchBox"), "fixie")
     button = window.findChild(QPushButton, "checkInButton")
+    qtbot.waitUntil(button.isVisible)  # the card follows once typing pauses
     qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
     assert "2 visits" in card_text(window)
+
+
+def test_the_card_follows_the_top_result_once_typing_pauses(qtbot, window, regulars) -> None:
+    qtbot.keyClicks(window.search_box, "kathl")
+    qtbot.waitUntil(lambda: card_text(window).startswith("Kathleen"))
+    assert "double espresso" in card_text(window)
+    qtbot.keyClick(window.search_box, Qt.Key.Key_Escape)
+    assert window.search_box.text() == ""
 
 
 def test_arrows_move_enter_opens_and_escape_clears(qtbot, window, regulars) -> None:
@@ -182,6 +192,7 @@ def test_edit_from_the_card(qtbot, window, regulars) -> None:
 
 def test_add_a_pinned_note_from_the_card(qtbot, window, regulars) -> None:
     qtbot.keyClicks(window.search_box, "fixie")
+    qtbot.keyClick(window.search_box, Qt.Key.Key_Return)
     qtbot.mouseClick(window.findChild(QPushButton, "addNoteButton"), Qt.MouseButton.LeftButton)
     dialog = open_dialog(qtbot, window)
     qtbot.keyClicks(dialog.findChild(QWidget, "noteEdit"), "Name is Theo - ask about the race")

@@ -29,7 +29,6 @@ from ui.customer_dialog import CustomerDialog
 from ui.greeting_card import GreetingCardWidget
 from ui.note_dialog import NoteDialog
 from ui.results_model import (
-    COLUMN_LAST_VISIT,
     COLUMN_NAME,
     COLUMN_PHONE,
     COLUMN_USUAL,
@@ -40,8 +39,11 @@ from ui.search_box import SearchBox
 from ui.welcome_page import WelcomePage
 
 RESULT_LIMIT = 50
-ROW_HEIGHT = 30
+ROW_HEIGHT = 34
 TOAST_MS = 8000
+# While the clerk is still typing, the card waits for a pause instead of flickering through
+# everyone on the way to the right name (and the keystroke stays within one frame).
+CARD_PREVIEW_MS = 120
 Clock = Callable[[], datetime]
 
 
@@ -59,6 +61,7 @@ class MainWindow(QMainWindow):
         self._sessions = sessions
         self._clock = clock or utcnow
         self._card_customer_id: int | None = None
+        self._card_immediately = True
         self._undo_stack = QUndoStack(self)
 
         self.search_box = SearchBox()
@@ -72,6 +75,8 @@ class MainWindow(QMainWindow):
         self.toast.hide()
         self._toast_timer = QTimer(self, singleShot=True, interval=TOAST_MS)
         self._toast_timer.timeout.connect(self.toast.hide)
+        self._card_timer = QTimer(self, singleShot=True, interval=CARD_PREVIEW_MS)
+        self._card_timer.timeout.connect(self._show_selected_card)
 
         self.results_model = ResultsModel(self)
         self.results_view = self._build_results_view()
@@ -128,7 +133,6 @@ class MainWindow(QMainWindow):
         view.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         view.setShowGrid(False)
         view.setWordWrap(False)
-        view.setAlternatingRowColors(True)
         view.setTextElideMode(Qt.TextElideMode.ElideRight)
         vertical = view.verticalHeader()
         vertical.hide()
@@ -137,8 +141,7 @@ class MainWindow(QMainWindow):
         vertical.setDefaultSectionSize(ROW_HEIGHT)
         header = view.horizontalHeader()
         header.setHighlightSections(False)
-        for column, width in ((COLUMN_USUAL, 170), (COLUMN_PHONE, 125), (COLUMN_VISITS, 52),
-                              (COLUMN_LAST_VISIT, 100)):
+        for column, width in ((COLUMN_USUAL, 180), (COLUMN_PHONE, 130), (COLUMN_VISITS, 120)):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
             view.setColumnWidth(column, width)
         header.setSectionResizeMode(COLUMN_NAME, QHeaderView.ResizeMode.Stretch)
@@ -230,9 +233,9 @@ class MainWindow(QMainWindow):
 
     @Slot(str)
     def _on_search_text(self, _text: str) -> None:
-        self._refresh_results()
+        self._refresh_results(card_now=False)
 
-    def _refresh_results(self, keep_customer: int | None = None) -> None:
+    def _refresh_results(self, keep_customer: int | None = None, *, card_now: bool = True) -> None:
         text = self.search_box.text()
         with self._sessions() as session:
             if text.strip():
@@ -256,17 +259,20 @@ class MainWindow(QMainWindow):
             )
             self.results_stack.setCurrentWidget(self.no_results)
         row = self.results_model.row_of(keep_customer) if keep_customer is not None else 0
-        self._select_row(max(row, 0) if matches else -1, force_card=keep_customer is not None)
+        if keep_customer is not None:
+            self._card_customer_id = None  # reload even if the same regular stays selected
+        self._card_immediately = card_now
+        self._select_row(max(row, 0) if matches else -1)
+        self._card_immediately = True
 
-    def _select_row(self, row: int, *, force_card: bool = False) -> None:
+    def _select_row(self, row: int) -> None:
         selection = self.results_view.selectionModel()
         if row < 0:
             selection.clear()
+            self._card_timer.stop()
             self._show_card(None)
             return
         index = self.results_model.index(row, COLUMN_NAME)
-        if force_card:
-            self._card_customer_id = None  # reload even if the same regular stays selected
         selection.setCurrentIndex(
             index,
             QItemSelectionModel.SelectionFlag.ClearAndSelect
@@ -285,7 +291,15 @@ class MainWindow(QMainWindow):
 
     @Slot(QModelIndex, QModelIndex)
     def _on_current_row(self, current: QModelIndex, _previous: QModelIndex) -> None:
-        match = self.results_model.match_at(current.row()) if current.isValid() else None
+        if self._card_immediately:
+            self._card_timer.stop()
+            self._show_selected_card()
+        else:
+            self._card_timer.start()
+
+    @Slot()
+    def _show_selected_card(self) -> None:
+        match = self.selected_match()
         self._show_card(match.id if match else None)
 
     def selected_match(self) -> models.CustomerMatch | None:
@@ -322,6 +336,7 @@ class MainWindow(QMainWindow):
         if match is None:
             self.show_toast("Nobody selected — type a name first.", error=True)
             return
+        self._card_timer.stop()
         self._show_card(match.id, reload=True)
 
     @Slot()

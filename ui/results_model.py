@@ -18,9 +18,8 @@ from models import CustomerMatch, relative_day
 
 CUSTOMER_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 
-COLUMN_NAME, COLUMN_USUAL, COLUMN_PHONE, COLUMN_VISITS, COLUMN_LAST_VISIT = range(5)
-HEADERS = ("Name", "Usual", "Phone", "Visits", "Last visit")
-_RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+COLUMN_NAME, COLUMN_USUAL, COLUMN_PHONE, COLUMN_VISITS = range(4)
+HEADERS = ("Name", "Usual", "Phone", "Visits · last")
 
 
 class ResultsModel(QStandardItemModel):
@@ -49,12 +48,10 @@ class ResultsModel(QStandardItemModel):
         tip = ("Allergies: " + ", ".join(match.allergies)) if match.allergies else ""
         if tip or match.description:
             name.setToolTip(tip or match.description)
-        visits = QStandardItem(str(match.visits))
-        visits.setTextAlignment(_RIGHT)
-        last = relative_day(match.last_visit, now) if match.last_visit else "—"
+        last = relative_day(match.last_visit, now) if match.last_visit else "new"
         # Items stay at their default flags: the view never starts an editor.
-        return [name, QStandardItem(match.usual), QStandardItem(match.phone), visits,
-                QStandardItem(last)]
+        return [name, QStandardItem(match.usual), QStandardItem(match.phone),
+                QStandardItem(f"{match.visits} · {last}")]
 
     def matches(self) -> list[CustomerMatch]:
         return list(self._matches)
