@@ -118,8 +118,11 @@ def _apply(customer: Customer, draft: CustomerDraft, now: datetime) -> None:
     customer.updated_at = now
 
 
-def _get(session: Session, customer_id: int) -> Customer:
-    customer = session.get(Customer, customer_id)
+def _get(session: Session, customer_id: int, *, lock: bool = True) -> Customer:
+    # Lock the regular's row until commit: on PostgreSQL two counters changing the same regular
+    # would otherwise both rewrite its search document (duplicate key) or recount visits
+    # without seeing each other's (a lost update). SQLite ignores FOR UPDATE; it has one writer.
+    customer = session.get(Customer, customer_id, with_for_update=lock or None)
     if customer is None:
         raise NotFoundError(f"There is no regular with id {customer_id} (deleted?).")
     return customer
@@ -151,7 +154,7 @@ def update_customer(
 
 def load_draft(session: Session, customer_id: int) -> CustomerDraft:
     """The regular as an editable draft (what the edit dialog starts from)."""
-    customer = _get(session, customer_id)
+    customer = _get(session, customer_id, lock=False)
     draft = CustomerDraft(
         tags=[t.name for t in customer.tag_rows], consent_given=customer.consent_given
     )

@@ -97,7 +97,10 @@ def open_database(url: str) -> SessionFactory:
 
 def _safe(url: str) -> str:
     """The URL without its password, for messages and logs."""
-    return make_url(url).render_as_string(hide_password=True)
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:  # noqa: BLE001 - an unreadable URL is the error being reported
+        return "(an unreadable database URL)"
 
 
 def _first_line(exc: BaseException) -> str:

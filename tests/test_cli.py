@@ -107,3 +107,14 @@ def test_installed_script_reports_errors_without_a_traceback(tmp_path: Path) -> 
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_unexpected_errors_read_as_one_plain_sentence() -> None:
+    from sqlalchemy.exc import OperationalError
+
+    from vre_desktop.error_dialog import plain_message
+
+    locked = OperationalError("INSERT …", {}, Exception("database is locked"))
+    assert "try again" in plain_message(locked)
+    assert plain_message(ValueError("bad\nsecond line")) == (
+        "Something went wrong: bad. Nothing else was changed.")

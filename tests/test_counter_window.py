@@ -87,6 +87,10 @@ def test_type_check_in_and_undo_like_a_clerk(qtbot, window, regulars) -> None:
         assert models.load_card(session, regulars["kate"]).visits == 3
     assert search.text() == "kat"  # Ctrl+Z undid the visit, not the typing
 
+    qtbot.keyClick(search, Qt.Key.Key_Z,
+                   Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    assert "4 visits" in card_text(window)  # redo: it was the right person after all
+
 
 def test_check_in_button_logs_a_visit_for_the_selected_regular(qtbot, window, regulars) -> None:
     qtbot.keyClicks(window.findChild(QLineEdit, "searchBox"), "fixie")

@@ -161,3 +161,31 @@ def test_birthday_countdown_wraps_the_year() -> None:
     )
     assert card.days_to_birthday(date(2026, 12, 31)) == 2
     assert card.days_to_birthday(date(2026, 1, 2)) == 0
+
+
+def test_two_counters_checking_in_at_once_lose_no_visit(sessions, add_customer) -> None:
+    import threading
+
+    customer_id = add_customer(name="Busy Regular")
+    errors: list[BaseException] = []
+
+    def counter() -> None:
+        try:
+            for _ in range(15):
+                with sessions.begin() as session:
+                    models.check_in(session, customer_id)
+                    models.add_note(session, customer_id, "came in again")
+        except BaseException as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=counter) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    with sessions() as session:
+        card = models.load_card(session, customer_id)
+        found = models.find_customers(session, "busy")
+    assert card.visits == 30
+    assert [m.visits for m in found] == [30]

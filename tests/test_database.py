@@ -89,3 +89,9 @@ def test_in_memory_database_works() -> None:
         models.create_customer(session, models.CustomerDraft(name="Mem"))
     with sessions() as session:
         assert [m.name for m in models.find_customers(session, "mem")] == ["Mem"]
+
+
+@pytest.mark.parametrize("url", ["not a url", "postgresql+nodriver://x/y"])
+def test_unreadable_urls_give_a_plain_error(url: str) -> None:
+    with pytest.raises(models.DatabaseError):
+        models.open_database(url)

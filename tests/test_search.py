@@ -199,3 +199,11 @@ def test_recent_customers_lists_the_latest_visitors_first(sessions, add_customer
     add_customer(name="Second", visits=1)
     with sessions() as session:
         assert [m.name for m in models.recent_customers(session)] == ["Second", "First"]
+
+
+def test_a_small_limit_keeps_the_exact_match_on_top(sessions, add_customer) -> None:
+    for i in range(3):
+        add_customer(name=f"Zoe Park {i}", visits=5)  # more recent and frequent
+    add_customer(name="Zoë O'Brien", goes_by="Zoë")  # but this one *is* "Zoë"
+    assert names(sessions, "zoe", limit=1) == ["Zoë O'Brien"]
+    assert names(sessions, "zoe", limit=2)[0] == "Zoë O'Brien"

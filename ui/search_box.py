@@ -13,13 +13,15 @@ class SearchBox(QLineEdit):
     """A line edit that also drives the result list without leaving the keyboard's home.
 
     ↑/↓/PgUp/PgDn move the selection, Enter opens the card, Ctrl+Enter checks in, Esc clears,
-    Ctrl+Z undoes the last check-in (the text itself is rarely worth undoing mid-rush).
+    Ctrl+Z / Ctrl+Shift+Z undo and redo the last check-in (the text itself is rarely worth
+    undoing mid-rush).
     """
 
     move_selection = Signal(int)
     open_requested = Signal()
     check_in_requested = Signal()
     undo_requested = Signal()
+    redo_requested = Signal()
 
     PAGE = 10
 
@@ -40,7 +42,7 @@ class SearchBox(QLineEdit):
         if (
             event.type() == QEvent.Type.ShortcutOverride
             and isinstance(event, QKeyEvent)
-            and (self._is_check_in(event) or event.matches(QKeySequence.StandardKey.Undo))
+            and (self._is_check_in(event) or self._is_undo_or_redo(event))
         ):
             event.accept()
             return True
@@ -52,12 +54,20 @@ class SearchBox(QLineEdit):
             event.modifiers() & Qt.KeyboardModifier.ControlModifier
         )
 
+    @staticmethod
+    def _is_undo_or_redo(event: QKeyEvent) -> bool:
+        return event.matches(QKeySequence.StandardKey.Undo) or event.matches(
+            QKeySequence.StandardKey.Redo
+        )
+
     def keyPressEvent(self, event: QKeyEvent) -> None:
         key = event.key()
         if self._is_check_in(event):
             self.check_in_requested.emit()
         elif event.matches(QKeySequence.StandardKey.Undo):
             self.undo_requested.emit()
+        elif event.matches(QKeySequence.StandardKey.Redo):
+            self.redo_requested.emit()
         elif key in _ENTER_KEYS:
             self.open_requested.emit()
         elif key == Qt.Key.Key_Escape:

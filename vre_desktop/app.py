@@ -18,6 +18,7 @@ import models
 from resources import icon_path
 from ui.main_window import MainWindow
 from ui.theme import apply_theme
+from vre_desktop.error_dialog import install_exception_hook
 from vre_desktop.paths import APP_NAME
 
 log = logging.getLogger(__name__)
@@ -80,6 +81,7 @@ def run_gui(database_url: str, *, demo: bool = False) -> int:
         log.error("%s", exc)
         QMessageBox.critical(None, "Velvet Rope cannot open its database", str(exc))
         return 1
+    install_exception_hook()
     window.show()
     if os.environ.get(STARTUP_PROBE_VARIABLE):
         QTimer.singleShot(0, lambda: _report_startup(app, window, started))

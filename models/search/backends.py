@@ -47,6 +47,9 @@ class SearchBackend(Protocol):
     def customer_rows(self, session: Session, ids: Sequence[int]) -> list[tuple[Any, ...]]:
         """MATCH_COLUMNS of the given customers, as stored (JSON text, naive UTC times)."""
 
+    def best_ranked(self, session: Session, limit: int) -> list[Hit]:
+        """The documents with the highest rank keys (what an empty search shows)."""
+
 
 SUBSTRING_COLUMNS = ("name_compact", "phone_digits", "email")
 
@@ -83,6 +86,15 @@ class SQLiteFTSBackend:
         if column not in SUBSTRING_COLUMNS:
             raise ValueError(column)
         return self._run(session, "search_substrings", f"{column} : {fts5_phrase(needle)}", limit)
+
+    def best_ranked(self, session: Session, limit: int) -> list[Hit]:
+        rows = self._fetch(
+            session,
+            "SELECT customer_id, rank_key, names, name_compact FROM search_document "
+            "ORDER BY rank_key DESC LIMIT ?",
+            (limit,),
+        )
+        return [Hit(*row) for row in rows]
 
     def customer_rows(self, session: Session, ids: Sequence[int]) -> list[tuple[Any, ...]]:
         marks = ",".join("?" * len(ids))
@@ -155,10 +167,13 @@ class PortableBackend:
         query = select(*raw).where(table.c.id.in_(list(ids)))
         return [tuple(row) for row in session.connection().execute(query)]
 
+    def best_ranked(self, session: Session, limit: int) -> list[Hit]:
+        return self._run(session, None, limit)
+
     @staticmethod
-    def _run(session: Session, condition: ColumnElement[bool], limit: int) -> list[Hit]:
+    def _run(session: Session, condition: ColumnElement[bool] | None, limit: int) -> list[Hit]:
         query = (
-            select(*_HIT_COLUMNS).where(condition)
+            select(*_HIT_COLUMNS).where(*([] if condition is None else [condition]))
             .order_by(SearchDocument.rank_key.desc()).limit(limit)
         )
         return [Hit(int(c), int(k), n, nc) for c, k, n, nc in session.execute(query)]

@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 import json
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from rapidfuzz.distance import OSA
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from models.entities import SearchDocument
 from models.search.backends import Hit, SearchBackend, backend_for
 from models.search.folding import compact, digits, fold, words
 
@@ -35,6 +32,9 @@ MATCHED_ON = {
 MIN_SUBSTRING = 3  # trigram indexes cannot match fewer characters
 MIN_TYPO_LETTERS = 5
 MIN_PHONE_DIGITS = 3
+# Each question to the index fetches at least this many candidates, so that a small ``limit``
+# returns the top of the same list a larger one would (an exact match is never cut off).
+CANDIDATE_POOL = 50
 _MAX_QUERY_CHARS = 200
 
 
@@ -148,7 +148,7 @@ def find_customers(session: Session, text: str, limit: int = 50) -> list[Custome
 def _collect(
     session: Session, backend: SearchBackend, query: ParsedQuery, ranking: _Ranking
 ) -> None:
-    limit = ranking.limit
+    limit = max(ranking.limit, CANDIDATE_POOL)
     if query.is_phone_like:
         ranking.add(backend.substring(session, "phone_digits", query.digits, limit), TIER_CONTACT)
     if query.tokens:
@@ -185,6 +185,8 @@ def _similar_names(
     One typo leaves one half of the query intact, so the candidates are names containing
     either half; only those few are compared letter by letter.
     """
+    from rapidfuzz.distance import OSA  # only typo searches need it; keeps start-up lighter
+
     target = query.compact
     half = len(target) // 2
     head, tail = target[:half], target[half:]
@@ -255,12 +257,8 @@ def _utc(value: str | datetime | None) -> datetime | None:
 
 def recent_customers(session: Session, limit: int = 50) -> list[CustomerMatch]:
     """The regulars seen most recently and most often: what an empty search box shows."""
-    hits = session.execute(
-        select(SearchDocument.customer_id, SearchDocument.rank_key)
-        .order_by(SearchDocument.rank_key.desc())
-        .limit(limit)
-    ).all()
-    return _materialize(session, [(int(customer_id), TIER_RECENT) for customer_id, _ in hits])
+    hits = backend_for(session).best_ranked(session, limit)
+    return _materialize(session, [(hit.customer_id, TIER_RECENT) for hit in hits])
 
 
 def match_for(session: Session, customer_id: int) -> CustomerMatch | None:

@@ -1,0 +1,36 @@
+"""Last-resort handling of unexpected errors in the running app: log them, say so plainly."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from types import TracebackType
+
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+log = logging.getLogger(__name__)
+
+
+def plain_message(error: BaseException) -> str:
+    text = str(getattr(error, "orig", None) or error).strip().splitlines()
+    detail = text[0] if text else type(error).__name__
+    if "database is locked" in detail:
+        return ("Another counter is saving to the database right now. "
+                "Nothing was lost; please try again in a moment.")
+    return f"Something went wrong: {detail}. Nothing else was changed."
+
+
+def install_exception_hook() -> None:
+    """Errors escaping a Qt slot are logged with their traceback and shown as one sentence."""
+
+    def hook(kind: type[BaseException], error: BaseException,
+             trace: TracebackType | None) -> None:
+        if issubclass(kind, KeyboardInterrupt):
+            sys.__excepthook__(kind, error, trace)
+            return
+        log.error("unexpected error", exc_info=(kind, error, trace))
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            QMessageBox.warning(app.activeWindow(), "Velvet Rope", plain_message(error))
+
+    sys.excepthook = hook
