@@ -99,7 +99,7 @@ def _safe(url: str) -> str:
     """The URL without its password, for messages and logs."""
     try:
         return make_url(url).render_as_string(hide_password=True)
-    except Exception:  # noqa: BLE001 - an unreadable URL is the error being reported
+    except Exception:
         return "(an unreadable database URL)"
 
 

@@ -106,6 +106,7 @@ class CustomerDialog(QDialog):
 
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        form.setHorizontalSpacing(14)
         self.fields: dict[str, _Field] = {}
         for key, object_name, label, accessible, placeholder in self.FIELDS:
             field = _Field(object_name, accessible, placeholder)

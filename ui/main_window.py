@@ -95,7 +95,8 @@ class MainWindow(QMainWindow):
         splitter.addWidget(self.card)
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 2)
-        splitter.setSizes([660, 500])
+        self.card.setMinimumWidth(440)
+        splitter.setSizes([690, 480])
         splitter.setChildrenCollapsible(False)
         self.pages = QStackedWidget()
         self.pages.addWidget(splitter)
@@ -141,7 +142,7 @@ class MainWindow(QMainWindow):
         vertical.setDefaultSectionSize(ROW_HEIGHT)
         header = view.horizontalHeader()
         header.setHighlightSections(False)
-        for column, width in ((COLUMN_USUAL, 180), (COLUMN_PHONE, 130), (COLUMN_VISITS, 120)):
+        for column, width in ((COLUMN_USUAL, 160), (COLUMN_PHONE, 128), (COLUMN_VISITS, 118)):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
             view.setColumnWidth(column, width)
         header.setSectionResizeMode(COLUMN_NAME, QHeaderView.ResizeMode.Stretch)

@@ -22,6 +22,18 @@ COLUMN_NAME, COLUMN_USUAL, COLUMN_PHONE, COLUMN_VISITS = range(4)
 HEADERS = ("Name", "Usual", "Phone", "Visits · last")
 
 
+_SHORT_UNITS = ((" weeks ago", " wk ago"), (" months ago", " mo ago"), (" years ago", " yr ago"),
+                ("a year ago", "1 yr ago"), (" days ago", "d ago"))
+
+
+def short_relative_day(moment: datetime, now: datetime | None) -> str:
+    """relative_day() for a narrow column: "3d ago", "5 wk ago", "2 mo ago"."""
+    text = relative_day(moment, now)
+    for long, short in _SHORT_UNITS:
+        text = text.replace(long, short)
+    return text
+
+
 class ResultsModel(QStandardItemModel):
     def __init__(self, parent: Any = None) -> None:
         super().__init__(0, len(HEADERS), parent)
@@ -48,7 +60,7 @@ class ResultsModel(QStandardItemModel):
         tip = ("Allergies: " + ", ".join(match.allergies)) if match.allergies else ""
         if tip or match.description:
             name.setToolTip(tip or match.description)
-        last = relative_day(match.last_visit, now) if match.last_visit else "new"
+        last = short_relative_day(match.last_visit, now) if match.last_visit else "new"
         # Items stay at their default flags: the view never starts an editor.
         return [name, QStandardItem(match.usual), QStandardItem(match.phone),
                 QStandardItem(f"{match.visits} · {last}")]
