@@ -82,7 +82,7 @@ def open_database(url: str) -> SessionFactory:
     try:
         engine = create_database_engine(url)
         revision = current_revision(engine)
-    except Exception as exc:
+    except Exception as exc:  # any driver error here means "cannot open"
         message = f"Cannot open the database at {_safe(url)}: {_first_line(exc)}"
         raise DatabaseError(message) from exc
     if revision != SCHEMA_REVISION:
@@ -99,7 +99,7 @@ def _safe(url: str) -> str:
     """The URL without its password, for messages and logs."""
     try:
         return make_url(url).render_as_string(hide_password=True)
-    except Exception:
+    except Exception:  # the unreadable URL is the very error being reported
         return "(an unreadable database URL)"
 
 
