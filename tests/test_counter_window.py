@@ -245,3 +245,17 @@ def test_dialog_fields_have_object_and_accessible_names(qtbot, window) -> None:
 def test_results_model_is_a_well_behaved_qt_model(qtmodeltester, window, regulars) -> None:
     window.search_box.setText("a")
     qtmodeltester.check(window.results_model)
+
+
+@pytest.mark.parametrize(
+    ("days_ago", "expected"),
+    [(0, "today"), (1, "yesterday"), (3, "3d ago"), (20, "2 wk ago"), (100, "3 mo ago"),
+     (400, "1 yr ago"), (800, "2 yr ago")],
+)
+def test_the_results_table_uses_a_compact_last_visit(days_ago, expected) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from ui.results_model import short_relative_day
+
+    now = datetime(2026, 11, 22, 12, tzinfo=UTC)
+    assert short_relative_day(now - timedelta(days=days_ago), now) == expected

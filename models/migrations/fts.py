@@ -21,14 +21,15 @@ def _columns(columns: str, prefix: str) -> str:
     return ", ".join(f"{prefix}{c.strip()}" for c in columns.split(","))
 
 
-def create_sqlite_search_index() -> None:
-    if op.get_bind().dialect.name != "sqlite":
-        return
-    for table, (columns, options) in _TABLES.items():
-        op.execute(
-            f"CREATE VIRTUAL TABLE {table} USING fts5({columns}, content = 'search_document', "
-            f"content_rowid = 'rank_key', {options})"
-        )
+SEARCH_TRIGGERS = ("search_document_ai", "search_document_ad", "search_document_au")
+
+
+def sqlite_trigger_sql() -> list[str]:
+    """The CREATE TRIGGER statements (named as in SEARCH_TRIGGERS) that keep the indexes in step.
+
+    Shared with models/seeding.py, which drops the triggers around a bulk load and indexes the
+    new rows with sqlite_index_rows_sql() instead.
+    """
     inserts = "\n".join(
         f"INSERT INTO {t}(rowid, {c}) VALUES (new.rank_key, {_columns(c, 'new.')});"
         for t, (c, _) in _TABLES.items()
@@ -37,21 +38,40 @@ def create_sqlite_search_index() -> None:
         f"INSERT INTO {t}({t}, rowid, {c}) VALUES ('delete', old.rank_key, {_columns(c, 'old.')});"
         for t, (c, _) in _TABLES.items()
     )
-    for name, event, body in (("ai", "INSERT", inserts), ("ad", "DELETE", deletes)):
-        op.execute(
-            f"CREATE TRIGGER search_document_{name} AFTER {event} ON search_document BEGIN\n"
-            f"{body}\nEND"
-        )
-    op.execute(
+    return [
+        f"CREATE TRIGGER search_document_ai AFTER INSERT ON search_document BEGIN\n{inserts}\nEND",
+        f"CREATE TRIGGER search_document_ad AFTER DELETE ON search_document BEGIN\n{deletes}\nEND",
         f"CREATE TRIGGER search_document_au AFTER UPDATE ON search_document BEGIN\n"
-        f"{deletes}\n{inserts}\nEND"
-    )
+        f"{deletes}\n{inserts}\nEND",
+    ]
+
+
+def sqlite_index_rows_sql(where: str) -> list[str]:
+    """Statements that add the search_document rows matching ``where`` to both indexes, in rowid
+    order, exactly as the insert trigger would; for bulk loads with the triggers dropped."""
+    return [
+        f"INSERT INTO {t}(rowid, {c}) SELECT rank_key, {c} FROM search_document "
+        f"WHERE {where} ORDER BY rank_key"
+        for t, (c, _) in _TABLES.items()
+    ]
+
+
+def create_sqlite_search_index() -> None:
+    if op.get_bind().dialect.name != "sqlite":
+        return
+    for table, (columns, options) in _TABLES.items():
+        op.execute(
+            f"CREATE VIRTUAL TABLE {table} USING fts5({columns}, content = 'search_document', "
+            f"content_rowid = 'rank_key', {options})"
+        )
+    for statement in sqlite_trigger_sql():
+        op.execute(statement)
 
 
 def drop_sqlite_search_index() -> None:
     if op.get_bind().dialect.name != "sqlite":
         return
-    for trigger in ("search_document_ai", "search_document_ad", "search_document_au"):
+    for trigger in SEARCH_TRIGGERS:
         op.execute(f"DROP TRIGGER IF EXISTS {trigger}")
     for table in _TABLES:
         op.execute(f"DROP TABLE IF EXISTS {table}")
