@@ -42,6 +42,12 @@ def ensure_environment() -> Path:
         subprocess.run([*pip, "install", "--upgrade", "pip"], check=True)
         subprocess.run([*pip, "install", "-e", f"{ROOT}[test]"], check=True)
         STAMP.write_text(wanted)
+    # An installed app ships compiled bytecode; an editable one recompiles every module on every
+    # start where PYTHONDONTWRITEBYTECODE is set. Compile ahead (only changed files).
+    subprocess.run(
+        [str(python), "-m", "compileall", "-q", "models", "ui", "vre_desktop", "resources"],
+        cwd=ROOT, check=False, stdout=subprocess.DEVNULL,
+    )
     return python
 
 

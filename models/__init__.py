@@ -28,7 +28,6 @@ from models.database import DatabaseError, SessionFactory, open_database
 from models.errors import NotFoundError, ValidationError
 from models.greeting import GreetingCard, NoteView, load_card, relative_day
 from models.search.service import CustomerMatch, find_customers, match_for, recent_customers
-from models.seeding import SeedSummary, create_demo_data, seed_customers
 
 __all__ = [
     "CustomerDraft",
@@ -37,14 +36,12 @@ __all__ = [
     "GreetingCard",
     "NotFoundError",
     "NoteView",
-    "SeedSummary",
     "SessionFactory",
     "ValidationError",
     "add_note",
     "check_in",
     "count_customers",
     "create_customer",
-    "create_demo_data",
     "delete_note",
     "find_customers",
     "load_card",
@@ -53,7 +50,6 @@ __all__ = [
     "open_database",
     "recent_customers",
     "relative_day",
-    "seed_customers",
     "set_note_pinned",
     "undo_check_in",
     "update_customer",

@@ -16,6 +16,7 @@ from models.entities import Customer, CustomerTag, Note, SearchDocument, Visit
 from models.search.documents import refresh_document
 from models.search.folding import digits, words
 from models.search.ranking import rank_key
+from models.seeding import bulk, rows
 
 NOW = datetime(2026, 3, 14, 15, 30, tzinfo=UTC)
 TABLES = ("customer", "customer_tag", "visit", "note", "search_document")
@@ -56,7 +57,9 @@ def check_consistent(sessions: models.SessionFactory) -> None:
             assert session.scalar(select(SearchDocument.rank_key)
                                   .where(SearchDocument.customer_id == row.id)) == key
         # FTS5 compares its index with the content table, row by row.
-        for index in ("search_words", "search_substrings"):
+        from models.migrations.fts import SEARCH_INDEXES
+
+        for index in SEARCH_INDEXES:
             session.execute(text(f"INSERT INTO {index}({index}, rank) "
                                  "VALUES ('integrity-check', 1)"))
 
@@ -134,8 +137,8 @@ def test_seeding_twice_appends(tmp_path: Path) -> None:
 
 
 def test_progress_after_each_batch(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(seeding, "BATCH_MIN_CUSTOMERS", 10)
-    monkeypatch.setattr(seeding, "BATCH_VISITS", 200)
+    monkeypatch.setattr(bulk, "BATCH_MIN_CUSTOMERS", 10)
+    monkeypatch.setattr(bulk, "BATCH_VISITS", 200)
     calls: list[tuple[int, int]] = []
     seeding.seed_customers(open_db(tmp_path), 95, visits_per_customer=5, now=NOW,
                            progress=lambda done, total: calls.append((done, total)))
@@ -144,40 +147,23 @@ def test_progress_after_each_batch(tmp_path: Path, monkeypatch: pytest.MonkeyPat
     assert [done for done, _ in calls] == sorted({done for done, _ in calls})
 
 
-def test_same_seed_same_data_on_every_path(
+def test_same_seed_same_data_on_both_paths(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """In-process, in the helper process and through plain SQLAlchemy inserts, the rows are
-    identical: the fast paths store exactly what SQLAlchemy would."""
-    monkeypatch.setattr(seeding, "BATCH_MIN_CUSTOMERS", 20)
-    monkeypatch.setattr(seeding, "BATCH_VISITS", 400)
+    """The SQLite fast path and plain SQLAlchemy inserts store identical rows: the fast path
+    stores exactly what SQLAlchemy would."""
+    monkeypatch.setattr(bulk, "BATCH_MIN_CUSTOMERS", 20)
+    monkeypatch.setattr(bulk, "BATCH_VISITS", 400)
 
-    in_process = open_db(tmp_path, "in_process.sqlite3")
-    seeding.seed_customers(in_process, 150, visits_per_customer=8, seed=7, now=NOW)
+    fast = open_db(tmp_path, "fast.sqlite3")
+    seeding.seed_customers(fast, 150, visits_per_customer=8, seed=7, now=NOW)
 
-    monkeypatch.setattr(seeding, "PARALLEL_MIN_ROWS", 0)
-    generated_here: list[object] = []
-    real_generate = seeding._generate
-
-    def spy(*args: Any) -> Any:
-        generated_here.append(args)
-        return real_generate(*args)
-
-    monkeypatch.setattr(seeding, "_generate", spy)
-    helper = open_db(tmp_path, "helper.sqlite3")
-    seeding.seed_customers(helper, 150, visits_per_customer=8, seed=7, now=NOW)
-    assert generated_here == []  # the helper process made every batch
-    monkeypatch.setattr(seeding, "_generate", real_generate)
-
-    monkeypatch.setattr(seeding._Encoder, "for_connection",
+    monkeypatch.setattr(rows.Encoder, "for_connection",
                         classmethod(lambda cls, connection: cls(raw=False)))
     portable = open_db(tmp_path, "portable.sqlite3")
     seeding.seed_customers(portable, 150, visits_per_customer=8, seed=7, now=NOW)
 
-    expected = dump(in_process)
-    assert dump(helper) == expected
-    assert dump(portable) == expected
-    check_consistent(helper)
+    assert dump(portable) == dump(fast)
     check_consistent(portable)
 
 

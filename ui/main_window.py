@@ -44,6 +44,7 @@ TOAST_MS = 8000
 # While the clerk is still typing, the card waits for a pause instead of flickering through
 # everyone on the way to the right name (and the keystroke stays within one frame).
 CARD_PREVIEW_MS = 120
+WARM_UP_MS = 300
 Clock = Callable[[], datetime]
 
 
@@ -119,6 +120,7 @@ class MainWindow(QMainWindow):
         self._connect()
         self.statusBar().showMessage("Ready. Type to find a regular.")
         self._refresh_results()
+        QTimer.singleShot(WARM_UP_MS, self._warm_up)
 
     # ----- construction -----------------------------------------------------------------
 
@@ -228,6 +230,14 @@ class MainWindow(QMainWindow):
                 return
         super().keyPressEvent(event)
 
+    @Slot()
+    def _warm_up(self) -> None:
+        """Prepare the card's queries while the clerk reads the screen, not on the first Enter."""
+        first = self.results_model.match_at(0)
+        if first is not None:
+            with self._sessions() as session:
+                models.load_card(session, first.id)
+
     # ----- search ---------------------------------------------------------------------------
 
     def now(self) -> datetime:
@@ -260,11 +270,15 @@ class MainWindow(QMainWindow):
                 "regular — a name or a description is enough."
             )
             self.results_stack.setCurrentWidget(self.no_results)
-        row = self.results_model.row_of(keep_customer) if keep_customer is not None else 0
         if keep_customer is not None:
+            row = self.results_model.row_of(keep_customer)
             self._card_customer_id = None  # reload even if the same regular stays selected
+        else:
+            # Nothing typed lists the recent regulars but selects nobody: Ctrl+Enter on an
+            # empty box must not check in whoever happens to top the list.
+            row = 0 if text.strip() else -1
         self._card_immediately = card_now
-        self._select_row(max(row, 0) if matches else -1)
+        self._select_row(row if matches else -1)
         self._card_immediately = True
 
     def _select_row(self, row: int) -> None:

@@ -14,8 +14,9 @@ target_metadata = Base.metadata
 
 def include_object(obj, name, type_, reflected, compare_to) -> bool:  # type: ignore[no-untyped-def]
     """Autogenerate must not drop the SQLite FTS5 tables, which the ORM does not map."""
-    return not (type_ == "table" and reflected and name.startswith(("search_words",
-                                                                     "search_substrings")))
+    return not (type_ == "table" and reflected
+                and name.startswith(("search_names", "search_words", "search_name_parts",
+                                     "search_contacts")))
 
 
 def run_migrations_online() -> None:

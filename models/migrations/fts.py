@@ -1,6 +1,6 @@
 """SQLite full-text indexes over search_document, kept in step by triggers.
 
-Both are external-content FTS5 tables whose rowid is search_document.rank_key, so they store
+All are external-content FTS5 tables whose rowid is search_document.rank_key, so they store
 only the index, and "ORDER BY rowid DESC" is best-first (see models/search/ranking.py).
 Other engines search search_document directly; these helpers do nothing there.
 """
@@ -10,11 +10,20 @@ from __future__ import annotations
 from alembic import op
 
 _TABLES = {
-    # Words with prefix indexes for 1-3 letters: a 1-letter query reads one short list.
+    # Name words alone, with prefix indexes for 1-3 letters: a 1-letter query reads one short
+    # list. Kept apart from the other words because a column filter still walks the whole
+    # list of a token: "a" as a name costs ~4 ms at 100k regulars when "a" is in every note.
+    "search_names": ("names", "tokenize = 'unicode61', prefix = '1 2 3'"),
+    # Every word (names and details), for "corgi", "oat flat white" or "kate corgi".
     "search_words": ("names, other", "tokenize = 'unicode61', prefix = '1 2 3'"),
-    # Any substring of 3+ characters: part of a name, phone digits, email.
-    "search_substrings": ("name_compact, phone_digits, email", "tokenize = 'trigram'"),
+    # Any substring of 3+ characters: part of a name; phone digits or email. Two tables for the
+    # same reason as above: a name search must not walk every email's trigrams.
+    "search_name_parts": ("name_compact", "tokenize = 'trigram'"),
+    "search_contacts": ("phone_digits, email", "tokenize = 'trigram'"),
 }
+
+
+SEARCH_INDEXES = tuple(_TABLES)
 
 
 def _columns(columns: str, prefix: str) -> str:
@@ -27,7 +36,7 @@ SEARCH_TRIGGERS = ("search_document_ai", "search_document_ad", "search_document_
 def sqlite_trigger_sql() -> list[str]:
     """The CREATE TRIGGER statements (named as in SEARCH_TRIGGERS) that keep the indexes in step.
 
-    Shared with models/seeding.py, which drops the triggers around a bulk load and indexes the
+    Shared with models/seeding/writer.py, which drops the triggers around a bulk load and indexes the
     new rows with sqlite_index_rows_sql() instead.
     """
     inserts = "\n".join(
@@ -47,7 +56,7 @@ def sqlite_trigger_sql() -> list[str]:
 
 
 def sqlite_index_rows_sql(where: str) -> list[str]:
-    """Statements that add the search_document rows matching ``where`` to both indexes, in rowid
+    """Statements that add the search_document rows matching ``where`` to every index, in rowid
     order, exactly as the insert trigger would; for bulk loads with the triggers dropped."""
     return [
         f"INSERT INTO {t}(rowid, {c}) SELECT rank_key, {c} FROM search_document "

@@ -60,7 +60,8 @@ def fts5_phrase(token: str) -> str:
 
 
 class SQLiteFTSBackend:
-    """SQLite FTS5: a word index with prefix indexes (1–3 letters) and a trigram index.
+    """SQLite FTS5: word indexes (names; everything) with 1–3 letter prefix indexes, and a
+    trigram index for substrings.
 
     Both use the rank key as rowid, so ``ORDER BY rowid DESC LIMIT n`` reads the best n matches
     straight off the index. Queries go to the sqlite3 cursor directly: at ~0.2 ms per query the
@@ -78,14 +79,15 @@ class SQLiteFTSBackend:
         limit: int,
     ) -> list[Hit]:
         star = "*" if prefix else ""
-        column = "names : " if names_only else ""
-        match = " AND ".join(f"{column}{fts5_phrase(t)}{star}" for t in tokens)
-        return self._run(session, "search_words", match, limit)
+        match = " AND ".join(f"{fts5_phrase(t)}{star}" for t in tokens)
+        return self._run(session, "search_names" if names_only else "search_words", match, limit)
 
     def substring(self, session: Session, column: str, needle: str, limit: int) -> list[Hit]:
+        if column == "name_compact":
+            return self._run(session, "search_name_parts", fts5_phrase(needle), limit)
         if column not in SUBSTRING_COLUMNS:
             raise ValueError(column)
-        return self._run(session, "search_substrings", f"{column} : {fts5_phrase(needle)}", limit)
+        return self._run(session, "search_contacts", f"{column} : {fts5_phrase(needle)}", limit)
 
     def best_ranked(self, session: Session, limit: int) -> list[Hit]:
         rows = self._fetch(

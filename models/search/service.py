@@ -104,6 +104,10 @@ class ParsedQuery:
         )
 
     @property
+    def is_email_like(self) -> bool:
+        return "@" in self.contact_text or "." in self.contact_text
+
+    @property
     def is_phone_like(self) -> bool:
         return len(self.digits) >= MIN_PHONE_DIGITS and self.letters == 0
 
@@ -165,7 +169,7 @@ def _collect(
         ranking.add(backend.substring(session, "name_compact", query.compact, limit),
                     TIER_NAME_PART)
     if (not ranking.full and len(query.contact_text) >= MIN_SUBSTRING
-            and not query.is_phone_like):
+            and query.is_email_like):
         ranking.add(backend.substring(session, "email", query.contact_text, limit),
                     TIER_CONTACT)
     if not ranking.full and query.tokens:
@@ -190,7 +194,7 @@ def _similar_names(
     target = query.compact
     half = len(target) // 2
     head, tail = target[:half], target[half:]
-    pool = limit * 2
+    pool = limit
     if len(head) >= MIN_SUBSTRING:
         candidates = backend.substring(session, "name_compact", head, pool)
     else:
