@@ -34,10 +34,10 @@ SEARCH_TRIGGERS = ("search_document_ai", "search_document_ad", "search_document_
 
 
 def sqlite_trigger_sql() -> list[str]:
-    """The CREATE TRIGGER statements (named as in SEARCH_TRIGGERS) that keep the indexes in step.
+    """The CREATE TRIGGER statements (named as in SEARCH_TRIGGERS) keeping the indexes in step.
 
-    Shared with models/seeding/writer.py, which drops the triggers around a bulk load and indexes the
-    new rows with sqlite_index_rows_sql() instead.
+    Shared with models/seeding/writer.py, which drops the triggers around a bulk load and
+    indexes the new rows with sqlite_index_rows_sql() instead.
     """
     inserts = "\n".join(
         f"INSERT INTO {t}(rowid, {c}) VALUES (new.rank_key, {_columns(c, 'new.')});"
