@@ -140,6 +140,9 @@ def test_new_regular_from_the_search_text_is_selected_afterwards(qtbot, window, 
     dialog = open_dialog(qtbot, window)
     name = dialog.findChild(QLineEdit, "nameEdit")
     assert name.text() == "Marisol"
+    # The cursor waits after the name, unselected: "Marisol" + " Ortega" just works.
+    qtbot.waitUntil(lambda: dialog.focusWidget() is name and not name.hasSelectedText())
+    assert name.cursorPosition() == len("Marisol")
     qtbot.keyClicks(dialog.findChild(QLineEdit, "usualOrderEdit"), "cortado; banana bread")
     qtbot.keyClicks(dialog.findChild(QLineEdit, "allergiesEdit"), "dairy")
     click_ok(qtbot, dialog)

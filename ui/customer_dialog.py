@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
@@ -135,9 +136,26 @@ class CustomerDialog(QDialog):
         layout.addWidget(hint)
         layout.addLayout(form)
         layout.addWidget(self.buttons)
+        self.fields["name"].edit.installEventFilter(self)
         if draft:
             self.set_draft(draft)
         self.fields["name"].edit.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self.activateWindow()
+        name = self.fields["name"].edit
+        name.setFocus(Qt.FocusReason.ActiveWindowFocusReason)
+        QTimer.singleShot(0, lambda: name.end(False))  # showing a dialog selects its first field
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        # Continue typing where the search left off: the cursor after the prefilled name, not
+        # a selection that the next key would replace. Done after each focus-in, which may
+        # select all, until the clerk has typed something here.
+        name = self.fields["name"].edit
+        if watched is name and event.type() == QEvent.Type.FocusIn and not name.isModified():
+            QTimer.singleShot(0, lambda: name.end(False))
+        return super().eventFilter(watched, event)
 
     def edit(self, key: str) -> QLineEdit:
         return self.fields[key].edit

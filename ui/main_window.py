@@ -342,6 +342,8 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def focus_search(self, select: bool = True) -> None:
+        if not self.isActiveWindow():  # back from a dialog: the keyboard returns here
+            self.activateWindow()
         self.search_box.setFocus(Qt.FocusReason.ShortcutFocusReason)
         if select:
             self.search_box.selectAll()

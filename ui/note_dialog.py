@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import QEvent, QObject, Qt
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtGui import QKeyEvent, QShowEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
@@ -53,6 +53,11 @@ class NoteDialog(QDialog):
         layout.addWidget(self.pin_check)
         layout.addWidget(buttons)
         self.text_edit.setFocus()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self.activateWindow()
+        self.text_edit.setFocus(Qt.FocusReason.ActiveWindowFocusReason)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         # Ctrl+Enter saves from inside the text (plain Enter is a new line). Handled here, not
