@@ -10,7 +10,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import StaticPool
 
-# The newest migration in models/migrations/versions; tests/test_migrations.py keeps it honest.
+# The newest migration in models/migrations/versions; tests/test_database.py keeps it honest.
 # Comparing against it avoids loading Alembic at every start when nothing needs upgrading.
 SCHEMA_REVISION = "0001"
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
@@ -33,7 +33,7 @@ def create_database_engine(url: str) -> Engine:
         if in_memory:
             kwargs["poolclass"] = StaticPool
         else:
-            Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+            Path(database).parent.mkdir(parents=True, exist_ok=True)
         kwargs["connect_args"] = {"timeout": BUSY_TIMEOUT_MS / 1000, "check_same_thread": False}
         engine = create_engine(url, **kwargs)
         event.listen(engine, "connect", _sqlite_pragmas(in_memory))

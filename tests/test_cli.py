@@ -118,3 +118,26 @@ def test_unexpected_errors_read_as_one_plain_sentence() -> None:
     assert "try again" in plain_message(locked)
     assert plain_message(ValueError("bad\nsecond line")) == (
         "Something went wrong: bad. Nothing else was changed.")
+
+
+def test_a_limit_beyond_reason_is_a_usage_error(populated, capsys) -> None:
+    with pytest.raises(SystemExit) as stopped:
+        main(["--database-url", populated, "find", "jose", "--limit", "40000"])
+    assert stopped.value.code == 2
+    assert "more than 1,000" in capsys.readouterr().err
+
+
+def test_an_unexpected_error_is_one_line_with_details_in_the_log(
+    populated, capsys, monkeypatch
+) -> None:
+    import models
+
+    def broken(*_args: object, **_kwargs: object) -> None:
+        raise RuntimeError("disk on fire\nsecond line of detail")
+
+    monkeypatch.setattr(models, "find_customers", broken)
+    assert main(["--database-url", populated, "find", "jose"]) == 1
+    err = capsys.readouterr().err
+    assert "Traceback" not in err
+    assert len(err.strip().splitlines()) == 1
+    assert "disk on fire" in err

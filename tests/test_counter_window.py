@@ -262,3 +262,34 @@ def test_the_results_table_uses_a_compact_last_visit(days_ago, expected) -> None
 
     now = datetime(2026, 11, 22, 12, tzinfo=UTC)
     assert short_relative_day(now - timedelta(days=days_ago), now) == expected
+
+
+def test_names_that_look_like_markup_are_shown_as_typed(qtbot, window, add_customer) -> None:
+    add_customer(name="<b>Bold</b> Al", description="<img src=x> on a bike")
+    qtbot.keyClicks(window.search_box, "bold")
+    assert display_names(window) == ["<b>Bold</b> Al"]
+    qtbot.keyClick(window.search_box, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    toast = window.findChild(QLabel, "toast")
+    assert toast.textFormat() == Qt.TextFormat.PlainText
+    assert "<b>Bold</b>" in toast.text()
+    assert card_text(window).startswith("<b>Bold</b>")
+    tip = window.results_model.index(0, 0).data(Qt.ItemDataRole.ToolTipRole)
+    assert "&lt;img src=x&gt;" in tip
+
+
+def test_acting_right_after_typing_uses_the_person_being_shown(qtbot, window, regulars) -> None:
+    qtbot.keyClicks(window.search_box, "fixie")  # the card has not caught up yet …
+    qtbot.keyClick(window.search_box, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    # … so it is brought up to date first, and the visit goes to the one it shows.
+    assert card_text(window).startswith("tall, red fixie")
+    assert "2 visits" in card_text(window)
+
+
+def test_an_old_check_in_cannot_be_undone_by_accident(qtbot, window, regulars) -> None:
+    qtbot.keyClicks(window.search_box, "kathleen")
+    qtbot.keyClick(window.search_box, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    assert "1 visit" in card_text(window)
+    window._undo_stack.command(0)._done_at -= 3600
+    qtbot.keyClick(window.search_box, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert "so it stays" in window.toast.text()
+    assert "1 visit" in card_text(window)

@@ -59,6 +59,7 @@ class _Field:
         self.edit.setPlaceholderText(placeholder)
         self.error = QLabel()
         self.error.setObjectName("fieldError")
+        self.error.setTextFormat(Qt.TextFormat.PlainText)
         self.error.setAccessibleName(f"{accessible} problem")
         self.error.setWordWrap(True)
         self.error.hide()

@@ -24,7 +24,8 @@ from PySide6.QtWidgets import (
 
 import models
 from models.base import utcnow
-from ui.check_in_command import CheckInCommand
+from models.greeting import greeting_name
+from ui.check_in_command import UNDO_WINDOW_SECONDS, CheckInCommand
 from ui.customer_dialog import CustomerDialog
 from ui.greeting_card import GreetingCardWidget
 from ui.note_dialog import NoteDialog
@@ -72,6 +73,7 @@ class MainWindow(QMainWindow):
         self.new_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.toast = QLabel()
         self.toast.setObjectName("toast")
+        self.toast.setTextFormat(Qt.TextFormat.PlainText)  # names are shown, never interpreted
         self.toast.setAccessibleName("Confirmation")
         self.toast.hide()
         self._toast_timer = QTimer(self, singleShot=True, interval=TOAST_MS)
@@ -83,6 +85,7 @@ class MainWindow(QMainWindow):
         self.results_view = self._build_results_view()
         self.no_results = QLabel()
         self.no_results.setObjectName("emptyHint")
+        self.no_results.setTextFormat(Qt.TextFormat.PlainText)
         self.no_results.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.no_results.setWordWrap(True)
         self.results_stack = QStackedWidget()
@@ -172,15 +175,15 @@ class MainWindow(QMainWindow):
             "Add &note…", ["Ctrl+Shift+N"], self.add_note_to_selected, "addNoteAction")
         self.find_action = self._action(
             "&Find", ["Ctrl+F", "Ctrl+K", "F3"], self.focus_search, "findAction")
-        self.undo_action = self._undo_stack.createUndoAction(self, "&Undo")
+        self.undo_action = self._action(
+            "&Undo check-in", [], self.undo_last_check_in, "undoAction")
         self.undo_action.setShortcut(QKeySequence.StandardKey.Undo)
         self.redo_action = self._undo_stack.createRedoAction(self, "&Redo")
         self.redo_action.setShortcut(QKeySequence.StandardKey.Redo)
-        self.addActions([self.undo_action, self.redo_action])
+        self.addAction(self.redo_action)
         shortcuts_action = self._action(
             "&Keyboard shortcuts", ["F1"], self.show_shortcuts, "shortcutsAction")
-        quit_action = self._action("&Quit", ["Ctrl+Q"], lambda: None, "quitAction")
-        quit_action.triggered.connect(self.close)
+        quit_action = self._action("&Quit", ["Ctrl+Q"], self._quit, "quitAction")
 
         menu = self.menuBar()
         file_menu = menu.addMenu("&File")
@@ -199,7 +202,7 @@ class MainWindow(QMainWindow):
         self.search_box.move_selection.connect(self._move_selection)
         self.search_box.open_requested.connect(self.open_selected)
         self.search_box.check_in_requested.connect(self.check_in_selected)
-        self.search_box.undo_requested.connect(self._undo_stack.undo)
+        self.search_box.undo_requested.connect(self.undo_last_check_in)
         self.search_box.redo_requested.connect(self._undo_stack.redo)
         self.results_view.selectionModel().currentRowChanged.connect(self._on_current_row)
         self.results_view.clicked.connect(lambda _index: self.focus_search(select=False))
@@ -315,12 +318,19 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def _show_selected_card(self) -> None:
-        match = self.selected_match()
+        index = self.results_view.currentIndex()
+        match = self.results_model.match_at(index.row()) if index.isValid() else None
         self._show_card(match.id if match else None)
 
     def selected_match(self) -> models.CustomerMatch | None:
+        """The selected regular; the card is brought up to date first, so that an action never
+        applies to someone other than the person the card shows."""
         index = self.results_view.currentIndex()
-        return self.results_model.match_at(index.row()) if index.isValid() else None
+        match = self.results_model.match_at(index.row()) if index.isValid() else None
+        if self._card_timer.isActive():
+            self._card_timer.stop()
+            self._show_card(match.id if match else None)
+        return match
 
     def _show_card(self, customer_id: int | None, *, reload: bool = False) -> None:
         if customer_id == self._card_customer_id and not reload:
@@ -334,9 +344,6 @@ class MainWindow(QMainWindow):
             except models.NotFoundError:
                 card = None
         self.card.show_card(card, self.now())
-        enabled = card is not None
-        for action in (self.check_in_action, self.edit_action, self.note_action):
-            action.setEnabled(enabled)
 
     # ----- actions --------------------------------------------------------------------------
 
@@ -363,7 +370,7 @@ class MainWindow(QMainWindow):
         if match is None:
             self.show_toast("Find the regular first, then press Ctrl+Enter.", error=True)
             return
-        name = match.goes_by or match.name or match.description
+        name = greeting_name(match.name, match.goes_by) or match.description
         try:
             with self._sessions.begin() as session:
                 visit_id = models.check_in(session, match.id)
@@ -375,9 +382,23 @@ class MainWindow(QMainWindow):
             CheckInCommand(self._sessions, match.id, visit_id, name, self._after_undo_change)
         )
         self._refresh_results(keep_customer=match.id)
-        visits = self.card.card.visits if self.card.card else match.visits + 1
-        self.show_toast(f"✓ Checked in {name} — visit #{visits:,}.   Wrong person? Ctrl+Z")
+        card = self.card.card
+        visits = card.visits if card else match.visits + 1
+        greet = (card.greet_as or card.description) if card else name
+        self.show_toast(f"✓ Checked in {greet} — visit #{visits:,}.   Wrong person? Ctrl+Z")
         self.focus_search()
+
+    @Slot()
+    def undo_last_check_in(self) -> None:
+        command = self._undo_stack.command(self._undo_stack.index() - 1)
+        if command is None:
+            self.show_toast("Nothing to undo.", error=True)
+        elif isinstance(command, CheckInCommand) and not command.is_recent():
+            minutes = UNDO_WINDOW_SECONDS // 60
+            self.show_toast(f"That check-in was more than {minutes} minutes ago, so it stays.",
+                            error=True)
+        else:
+            self._undo_stack.undo()
 
     def _after_undo_change(self, customer_id: int, message: str) -> None:
         self._refresh_results(keep_customer=customer_id)
@@ -456,6 +477,10 @@ class MainWindow(QMainWindow):
         self.toast.show()
         self._toast_timer.start()
         self.statusBar().showMessage(message, TOAST_MS)
+
+    @Slot()
+    def _quit(self) -> None:
+        self.close()
 
     @Slot()
     def show_shortcuts(self) -> None:

@@ -7,6 +7,7 @@ search itself. Items hold their values in C++, so a repaint never calls back int
 
 from __future__ import annotations
 
+import html
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
@@ -59,14 +60,12 @@ class ResultsModel(QStandardItemModel):
         name.setData(match.id, CUSTOMER_ID_ROLE)
         tip = ("Allergies: " + ", ".join(match.allergies)) if match.allergies else ""
         if tip or match.description:
-            name.setToolTip(tip or match.description)
+            # Tool tips render anything that looks like HTML; customer text is plain text.
+            name.setToolTip("<p>" + html.escape(tip or match.description) + "</p>")
         last = short_relative_day(match.last_visit, now) if match.last_visit else "new"
         # Items stay at their default flags: the view never starts an editor.
         return [name, QStandardItem(match.usual), QStandardItem(match.phone),
                 QStandardItem(f"{match.visits} · {last}")]
-
-    def matches(self) -> list[CustomerMatch]:
-        return list(self._matches)
 
     def match_at(self, row: int) -> CustomerMatch | None:
         return self._matches[row] if 0 <= row < len(self._matches) else None

@@ -10,7 +10,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
@@ -72,20 +72,24 @@ def run_gui(database_url: str, *, demo: bool = False) -> int:
     app = ensure_application()
     demo_folder: Path | None = None
     try:
-        if demo:
-            database_url, demo_folder = _demo_database()
-        window = create_main_window(
-            database_url, title="Velvet Rope — demo shop (nothing is saved)" if demo else None
-        )
-    except models.DatabaseError as exc:
-        log.error("%s", exc)
-        QMessageBox.critical(None, "Velvet Rope cannot open its database", str(exc))
-        return 1
-    install_exception_hook()
-    window.show()
-    if os.environ.get(STARTUP_PROBE_VARIABLE):
-        QTimer.singleShot(0, lambda: _report_startup(app, window, started))
-    try:
+        try:
+            if demo:
+                database_url, demo_folder = _demo_database()
+            window = create_main_window(
+                database_url,
+                title="Velvet Rope — demo shop (nothing is saved)" if demo else None,
+            )
+        except models.DatabaseError as exc:
+            log.error("%s", exc)
+            box = QMessageBox(QMessageBox.Icon.Critical, "Velvet Rope cannot open its database",
+                              str(exc))
+            box.setTextFormat(Qt.TextFormat.PlainText)
+            box.exec()
+            return 1
+        install_exception_hook()
+        window.show()
+        if os.environ.get(STARTUP_PROBE_VARIABLE):
+            QTimer.singleShot(0, lambda: _report_startup(app, window, started))
         return app.exec()
     finally:
         if demo_folder is not None:

@@ -43,7 +43,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     find = sub.add_parser("find", parents=[common], help="search regulars like the search box")
     find.add_argument("text", metavar="TEXT", help="name, phone digits, or any word")
-    find.add_argument("--limit", type=_positive_int, default=50, metavar="N")
+    find.add_argument("--limit", type=_limit, default=50, metavar="N",
+                      help=f"at most N results (1–{MAX_LIMIT:,}; default 50)")
     find.add_argument("--json", action="store_true", help="print JSON instead of a table")
 
     seed = sub.add_parser("seed", parents=[common],
@@ -69,6 +70,16 @@ def _positive_int(value: str) -> int:
         raise argparse.ArgumentTypeError(f"{value!r} is not a whole number") from None
     if number <= 0:
         raise argparse.ArgumentTypeError(f"{value} must be at least 1")
+    return number
+
+
+MAX_LIMIT = 1000
+
+
+def _limit(value: str) -> int:
+    number = _positive_int(value)
+    if number > MAX_LIMIT:
+        raise argparse.ArgumentTypeError(f"{value} is more than {MAX_LIMIT:,}")
     return number
 
 
@@ -100,9 +111,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         if isinstance(exc, DatabaseError | NotFoundError | ValidationError):
             print(f"vre-desktop: {exc}", file=sys.stderr)
             return 1
-        log.exception("unexpected error")
+        from vre_desktop.logging_setup import FILE_ONLY
+
+        log.exception("unexpected error", extra=FILE_ONLY)
         where = f" (details in {log_file})" if log_file else ""
-        print(f"vre-desktop: unexpected error: {exc}{where}", file=sys.stderr)
+        first_line = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+        print(f"vre-desktop: unexpected error: {first_line}{where}", file=sys.stderr)
         return 1
 
 

@@ -6,7 +6,10 @@ import logging
 import sys
 from types import TracebackType
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QMessageBox
+
+from vre_desktop.logging_setup import FILE_ONLY
 
 log = logging.getLogger(__name__)
 
@@ -28,9 +31,12 @@ def install_exception_hook() -> None:
         if issubclass(kind, KeyboardInterrupt):
             sys.__excepthook__(kind, error, trace)
             return
-        log.error("unexpected error", exc_info=(kind, error, trace))
+        log.error("unexpected error", exc_info=(kind, error, trace), extra=FILE_ONLY)
         app = QApplication.instance()
         if isinstance(app, QApplication):
-            QMessageBox.warning(app.activeWindow(), "Velvet Rope", plain_message(error))
+            box = QMessageBox(QMessageBox.Icon.Warning, "Velvet Rope", plain_message(error),
+                              parent=app.activeWindow())
+            box.setTextFormat(Qt.TextFormat.PlainText)
+            box.exec()
 
     sys.excepthook = hook

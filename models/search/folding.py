@@ -27,11 +27,17 @@ _SPACELESS_SCRIPT = re.compile(
 )
 
 
+# Accents on Latin, Greek and Cyrillic letters. Other scripts' marks (kana voicing: ガ is not
+# カ) change the letter, so they stay.
+_ACCENTS = re.compile("[\u0300-\u036f]")
+
+
 @lru_cache(maxsize=4096)
 def fold(text: str) -> str:
     """Lower-case, strip accents and apostrophes; keep every other character."""
     decomposed = unicodedata.normalize("NFKD", text.translate(_EXTRA_FOLDS))
-    bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    # NFC puts back what NFKD split apart and is not an accent, e.g. Hangul syllables.
+    bare = unicodedata.normalize("NFC", _ACCENTS.sub("", decomposed))
     return _APOSTROPHES.sub("", bare.casefold())
 
 

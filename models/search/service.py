@@ -35,6 +35,9 @@ MIN_PHONE_DIGITS = 3
 # Each question to the index fetches at least this many candidates, so that a small ``limit``
 # returns the top of the same list a larger one would (an exact match is never cut off).
 CANDIDATE_POOL = 50
+# Typo candidates are fetched before their letters are compared, so fetch more of them: a
+# common first half ("kath") must not crowd out the one Katherine whose second half has a typo.
+TYPO_POOL_FACTOR = 4
 _MAX_QUERY_CHARS = 200
 
 
@@ -186,20 +189,22 @@ def _similar_names(
 ) -> list[Hit]:
     """Names one typo (insert, delete, replace or swap a letter) away from the query.
 
-    One typo leaves one half of the query intact, so the candidates are names containing
-    either half; only those few are compared letter by letter.
+    One typo leaves intact the first half of the query, or the second half, or (a swap across
+    the middle) everything after the middle letter; candidates are names containing one of
+    those pieces, and only they are compared letter by letter.
     """
     from rapidfuzz.distance import OSA  # only typo searches need it; keeps start-up lighter
 
     target = query.compact
     half = len(target) // 2
-    head, tail = target[:half], target[half:]
-    pool = limit
-    if len(head) >= MIN_SUBSTRING:
-        candidates = backend.substring(session, "name_compact", head, pool)
-    else:
-        candidates = backend.words(session, (head,), names_only=True, prefix=True, limit=pool)
-    candidates += backend.substring(session, "name_compact", tail, pool)
+    pool = limit * TYPO_POOL_FACTOR
+    candidates: list[Hit] = []
+    for piece in dict.fromkeys((target[:half], target[half:], target[half + 1:])):
+        if len(piece) >= MIN_SUBSTRING:
+            candidates += backend.substring(session, "name_compact", piece, pool)
+        elif piece == target[:half]:  # too short for the trigram index: a name starting so
+            candidates += backend.words(session, (piece,), names_only=True, prefix=True,
+                                        limit=pool)
     similar: dict[int, Hit] = {}
     for hit in candidates:
         if hit.customer_id in similar:
