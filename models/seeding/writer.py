@@ -59,6 +59,8 @@ def begin_batch(connection: Connection) -> int:
     if connection.dialect.name == "sqlite" and not _in_transaction(connection):
         # Take the write lock now, so the max(id) read below cannot be raced.
         connection.exec_driver_sql("BEGIN IMMEDIATE")
+    elif connection.dialect.name == "postgresql":
+        connection.exec_driver_sql("LOCK TABLE customer IN EXCLUSIVE MODE")
     return next_customer_id(connection)
 
 
@@ -72,6 +74,14 @@ def write_rows(connection: Connection, encoder: Encoder, rows: Rows) -> None:
     _insert(connection, encoder, CustomerTag, TAG_COLUMNS, rows.tags)
     _insert(connection, encoder, Visit, VISIT_COLUMNS, rows.visits)
     _insert(connection, encoder, Note, NOTE_COLUMNS, rows.notes)
+    if connection.dialect.name == "postgresql":
+        # Explicit ids leave the serial sequences behind; the next regular added by hand
+        # would collide with a seeded one.
+        for table in ("customer",):
+            connection.exec_driver_sql(
+                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                f"(SELECT coalesce(max(id), 1) FROM {table}))"
+            )
     # Ascending rank keys (rowids): the order SQLite's table and full-text indexes take fastest.
     rows.documents.sort(key=lambda row: int(row[0]))
     if not (encoder.raw and _has_search_triggers(connection)):
