@@ -280,7 +280,8 @@ class MainWindow(QMainWindow):
             # Nothing typed lists the recent regulars but selects nobody: Ctrl+Enter on an
             # empty box must not check in whoever happens to top the list.
             row = 0 if text.strip() else -1
-        self._card_immediately = card_now
+        # A single match is unambiguous: show it now rather than after the typing pause.
+        self._card_immediately = card_now or len(matches) == 1
         self._select_row(row if matches else -1)
         self._card_immediately = True
 
