@@ -323,6 +323,13 @@ class MainWindow(QMainWindow):
         match = self.results_model.match_at(index.row()) if index.isValid() else None
         self._show_card(match.id if match else None)
 
+    def _selected_or_hint(self, hint: str) -> models.CustomerMatch | None:
+        """The selected regular; with nobody selected, say what to do instead."""
+        match = self.selected_match()
+        if match is None:
+            self.show_toast(hint, error=True)
+        return match
+
     def selected_match(self) -> models.CustomerMatch | None:
         """The selected regular; the card is brought up to date first, so that an action never
         applies to someone other than the person the card shows."""
@@ -358,18 +365,16 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def open_selected(self) -> None:
-        match = self.selected_match()
+        match = self._selected_or_hint("Nobody selected — type a name first.")
         if match is None:
-            self.show_toast("Nobody selected — type a name first.", error=True)
             return
         self._card_timer.stop()
         self._show_card(match.id, reload=True)
 
     @Slot()
     def check_in_selected(self) -> None:
-        match = self.selected_match()
+        match = self._selected_or_hint("Find the regular first, then press Ctrl+Enter.")
         if match is None:
-            self.show_toast("Find the regular first, then press Ctrl+Enter.", error=True)
             return
         name = greeting_name(match.name, match.goes_by) or match.description
         try:
@@ -427,9 +432,8 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def edit_selected(self) -> None:
-        match = self.selected_match()
+        match = self._selected_or_hint("Find the regular to edit first.")
         if match is None:
-            self.show_toast("Find the regular to edit first.", error=True)
             return
         try:
             with self._sessions() as session:
@@ -449,9 +453,8 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def add_note_to_selected(self) -> None:
-        match = self.selected_match()
+        match = self._selected_or_hint("Find the regular first, then add the note.")
         if match is None:
-            self.show_toast("Find the regular first, then add the note.", error=True)
             return
 
         def save(text: str, pinned: bool) -> int:
