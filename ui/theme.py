@@ -82,6 +82,7 @@ QDialogButtonBox QPushButton:default {{
     padding: 8px 18px;
 }}
 QPushButton#checkInButton {{ font-size: 16px; }}
+QDialogButtonBox QPushButton {{ min-width: 96px; }}
 QPushButton:disabled {{ background: {t.border}; color: {t.muted}; }}
 QLabel#welcomeTitle {{ font-size: 26px; font-weight: 700; color: {t.text}; }}
 QLabel#welcomeStep {{ font-size: 15px; color: {t.text}; }}
