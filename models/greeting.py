@@ -11,7 +11,10 @@ from sqlalchemy.orm import Session
 from models.base import utcnow
 from models.entities import Customer, CustomerTag, Note
 from models.errors import NotFoundError
-from models.search.folding import words
+from models.follow_ups import FollowUpView, open_follow_ups
+from models.last_time import LastTime, last_time
+from models.settings import LAST_TIME_DAYS, get_setting
+from models.wording import greeting_name
 
 RECENT_NOTES = 3
 
@@ -46,6 +49,9 @@ class GreetingCard:
     consent_at: datetime | None
     pinned_notes: tuple[NoteView, ...]
     recent_notes: tuple[NoteView, ...]
+    # The latest problem (and any safety problem), newest first; see models/last_time.py.
+    last_time: tuple[LastTime, ...] = ()
+    follow_ups: tuple[FollowUpView, ...] = ()
 
     def days_to_birthday(self, today: date) -> int | None:
         """0 on the day, 1 tomorrow …; None without a birthday. Feb 29 counts as Mar 1."""
@@ -62,14 +68,11 @@ class GreetingCard:
         return None
 
 
-def greeting_name(name: str, goes_by: str) -> str:
-    if goes_by:
-        return goes_by
-    first = name.split()[0] if name.split() else ""
-    return first if words(first) else name
-
-
-def load_card(session: Session, customer_id: int) -> GreetingCard:
+def load_card(
+    session: Session, customer_id: int, *, now: datetime | None = None,
+    last_time_days: int | None = None,
+) -> GreetingCard:
+    """The card for one regular; ``last_time_days`` defaults to the shop's setting."""
     customer = session.get(Customer, customer_id)
     if customer is None:
         raise NotFoundError(f"There is no regular with id {customer_id} (deleted?).")
@@ -110,29 +113,13 @@ def load_card(session: Session, customer_id: int) -> GreetingCard:
         consent_at=customer.consent_at,
         pinned_notes=tuple(_view(n) for n in pinned),
         recent_notes=tuple(_view(n) for n in recent),
+        last_time=last_time(
+            session, customer_id, now=now or utcnow(),
+            window_days=last_time_days or get_setting(session, LAST_TIME_DAYS),
+        ),
+        follow_ups=tuple(open_follow_ups(session, customer_id=customer_id, limit=3)),
     )
 
 
 def _view(note: Note) -> NoteView:
     return NoteView(id=note.id, text=note.text, created_at=note.created_at, pinned=note.pinned)
-
-
-def relative_day(moment: datetime | None, now: datetime | None = None) -> str:
-    """"today", "yesterday", "3 days ago", "5 weeks ago", "a year ago"; "never" for None."""
-    if moment is None:
-        return "never"
-    now = now or utcnow()
-    local_now, local_then = now.astimezone(), moment.astimezone()
-    days = (local_now.date() - local_then.date()).days
-    if days <= 0:
-        return "today"
-    if days == 1:
-        return "yesterday"
-    if days < 14:
-        return f"{days} days ago"
-    if days < 60:
-        return f"{days // 7} weeks ago"
-    if days < 365:
-        return f"{days // 30} months ago"
-    years = days // 365
-    return "a year ago" if years == 1 else f"{years} years ago"

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 
 import models
 from models.base import utcnow
-from models.greeting import greeting_name
+from models.wording import greeting_name
 from ui.check_in_command import UNDO_WINDOW_SECONDS, CheckInCommand
 from ui.customer_dialog import CustomerDialog
 from ui.greeting_card import GreetingCardWidget
