@@ -4,18 +4,20 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
     QLabel,
     QPushButton,
+    QScrollArea,
     QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
 
 from models import GreetingCard, relative_day
+from ui.last_time_box import LastTimeBox
 
 
 def _label(object_name: str, *, wrap: bool = True) -> QLabel:
@@ -51,10 +53,25 @@ class _Section(QWidget):
         self.setVisible(bool(text))
 
 
+class _ScrollContent(QWidget):
+    """The scrolling part of the card. QScrollArea sizes it only when the viewport resizes;
+    word-wrapped lines need it sized again whenever the card's content changes."""
+
+    def event(self, event: QEvent) -> bool:
+        handled = super().event(event)
+        if event.type() == QEvent.Type.LayoutRequest:
+            scroll = self.parentWidget().parentWidget() if self.parentWidget() else None
+            if isinstance(scroll, QScrollArea):
+                scroll.setWidgetResizable(True)  # recomputes the height for the new content
+        return handled
+
+
 class GreetingCardWidget(QFrame):
     check_in_clicked = Signal()
     edit_clicked = Signal()
     add_note_clicked = Signal()
+    log_problem_clicked = Signal()
+    timeline_clicked = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -75,7 +92,17 @@ class GreetingCardWidget(QFrame):
         self.recognize = _Section("How to recognize them", "descriptionLabel")
         self.pinned = _Section("Pinned notes", "pinnedNotes")
         self.notes = _Section("Recent notes", "recentNotes")
-        self.last_time = _Section("Last time", "lastTimeLabel")
+        self.last_time = QWidget()
+        self.last_time.setObjectName("lastTimeSection")
+        self.last_time.setAccessibleName("Last time")
+        last_time_layout = QVBoxLayout(self.last_time)
+        last_time_layout.setContentsMargins(0, 0, 0, 0)
+        last_time_layout.setSpacing(4)
+        last_time_title = QLabel("LAST TIME")
+        last_time_title.setObjectName("sectionTitle")
+        last_time_layout.addWidget(last_time_title)
+        self._last_time_boxes: list[LastTimeBox] = []
+        self.follow_ups = _Section("Follow up", "cardFollowUps")
         self.details = _label("detailsLabel")
         self.consent = _label("consentLabel")
 
@@ -89,12 +116,22 @@ class GreetingCardWidget(QFrame):
         self.note_button = QPushButton("Add note   Ctrl+Shift+N")
         self.note_button.setObjectName("addNoteButton")
         self.note_button.setAccessibleName("Add note")
-        for button in (self.check_in_button, self.edit_button, self.note_button):
+        self.problem_button = QPushButton("Log problem   Ctrl+P")
+        self.problem_button.setObjectName("logProblemButton")
+        self.problem_button.setAccessibleName("Log a problem")
+        self.problem_button.setToolTip("Something went wrong: log it and how it was made right")
+        self.timeline_button = QPushButton("Timeline   Ctrl+T")
+        self.timeline_button.setObjectName("timelineButton")
+        self.timeline_button.setAccessibleName("Timeline")
+        for button in (self.check_in_button, self.edit_button, self.note_button,
+                       self.problem_button, self.timeline_button):
             # Clicks must not steal focus from the search box, where the next name is typed.
             button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.check_in_button.clicked.connect(self.check_in_clicked)
         self.edit_button.clicked.connect(self.edit_clicked)
         self.note_button.clicked.connect(self.add_note_clicked)
+        self.problem_button.clicked.connect(self.log_problem_clicked)
+        self.timeline_button.clicked.connect(self.timeline_clicked)
 
         self.placeholder = _label("emptyHint")
         self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -110,17 +147,36 @@ class GreetingCardWidget(QFrame):
         content.addWidget(self.greet_name)
         content.addWidget(self.subtitle)
         content.addWidget(self.allergy_alert)
-        for section in (self.usual, self.talking_points, self.preferences, self.recognize,
-                        self.pinned, self.last_time, self.notes):
-            content.addWidget(section)
-        content.addWidget(self.details)
-        content.addStretch(1)
+        # Everything between the name and the buttons scrolls when a regular has a long story,
+        # so the buttons never move and no line is ever squeezed.
+        sections = _ScrollContent()
+        sections.setObjectName("cardSections")
+        sections_layout = QVBoxLayout(sections)
+        sections_layout.setContentsMargins(0, 0, 6, 0)
+        sections_layout.setSpacing(10)
+        for section in (self.last_time, self.usual, self.talking_points, self.preferences,
+                        self.recognize, self.pinned, self.follow_ups, self.notes):
+            sections_layout.addWidget(section)
+        sections_layout.addWidget(self.details)
+        sections_layout.addStretch(1)
+        self.scroll = QScrollArea()
+        self.scroll.setObjectName("cardScroll")
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.scroll.setWidget(sections)
+        content.addWidget(self.scroll, 1)
         content.addWidget(self.consent)
         content.addWidget(self.check_in_button)
         secondary = QHBoxLayout()
         secondary.addWidget(self.edit_button, 1)
         secondary.addWidget(self.note_button, 1)
         content.addLayout(secondary)
+        tertiary = QHBoxLayout()
+        tertiary.addWidget(self.problem_button, 1)
+        tertiary.addWidget(self.timeline_button, 1)
+        content.addLayout(tertiary)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(20, 18, 20, 18)
@@ -152,8 +208,10 @@ class GreetingCardWidget(QFrame):
         self.notes.set_lines(
             [f"{relative_day(n.created_at, now)}: {n.text}" for n in card.recent_notes]
         )
-        # Problems and how they were made right arrive with the recovery feature.
-        self.last_time.set_text("")
+        self._show_last_time(card, now)
+        self.follow_ups.set_lines([
+            f"{f.due_on:%a %d %b}: {f.task}" for f in card.follow_ups
+        ])
         self.details.setText(self._details(card, now))
         self.details.setVisible(bool(self.details.text()))
         if card.consent_given and card.consent_at:
@@ -162,6 +220,22 @@ class GreetingCardWidget(QFrame):
             )
         else:
             self.consent.setText("No consent recorded yet: ask before noting personal details.")
+
+    def _show_last_time(self, card: GreetingCard, now: datetime | None) -> None:
+        for box in self._last_time_boxes:
+            box.setParent(None)
+            box.deleteLater()
+        layout = self.last_time.layout()
+        self._last_time_boxes = [
+            LastTimeBox(entry, now or datetime.now().astimezone()) for entry in card.last_time
+        ]
+        for box in self._last_time_boxes:
+            layout.addWidget(box)
+        self.last_time.setVisible(bool(self._last_time_boxes))
+
+    @property
+    def last_time_boxes(self) -> list[LastTimeBox]:
+        return list(self._last_time_boxes)
 
     @staticmethod
     def _subtitle(card: GreetingCard, now: datetime | None) -> str:

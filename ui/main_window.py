@@ -6,7 +6,7 @@ from collections.abc import Callable
 from datetime import datetime
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer, Slot
-from PySide6.QtGui import QAction, QKeyEvent, QKeySequence, QShowEvent, QUndoStack
+from PySide6.QtGui import QAction, QCloseEvent, QKeyEvent, QKeySequence, QShowEvent, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -29,6 +29,7 @@ from ui.check_in_command import UNDO_WINDOW_SECONDS, CheckInCommand
 from ui.customer_dialog import CustomerDialog
 from ui.greeting_card import GreetingCardWidget
 from ui.note_dialog import NoteDialog
+from ui.problem_dialog import ProblemDialog
 from ui.results_model import (
     COLUMN_NAME,
     COLUMN_PHONE,
@@ -38,6 +39,8 @@ from ui.results_model import (
 )
 from ui.search_box import SearchBox
 from ui.welcome_page import WelcomePage
+from ui.work_list_dialog import WorkListDialog
+from ui.work_lists import follow_ups_dialog, teammate_check_ins_dialog
 
 RESULT_LIMIT = 50
 ROW_HEIGHT = 34
@@ -46,6 +49,8 @@ TOAST_MS = 8000
 # everyone on the way to the right name (and the keystroke stays within one frame).
 CARD_PREVIEW_MS = 120
 WARM_UP_MS = 300
+# Follow-ups fall due at midnight and other counters add them: recount now and then.
+WORK_COUNT_REFRESH_MS = 60_000
 Clock = Callable[[], datetime]
 
 
@@ -65,12 +70,21 @@ class MainWindow(QMainWindow):
         self._card_customer_id: int | None = None
         self._card_immediately = True
         self._undo_stack = QUndoStack(self)
+        self._staff_name = ""  # who is at this counter, as last typed in a form
+        self._open_problem_dialogs: list[ProblemDialog] = []
 
         self.search_box = SearchBox()
         self.new_button = QPushButton("New regular   Ctrl+N")
         self.new_button.setObjectName("newCustomerButton")
         self.new_button.setAccessibleName("New regular")
         self.new_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.follow_ups_button = QPushButton("Follow-ups")
+        self.follow_ups_button.setObjectName("followUpsButton")
+        self.follow_ups_button.setAccessibleName("Follow-ups due")
+        self.follow_ups_button.setToolTip("Follow-ups due, soonest first (Ctrl+Shift+F)")
+        self.follow_ups_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self._work_timer = QTimer(self, interval=WORK_COUNT_REFRESH_MS)
+        self._work_timer.timeout.connect(self.refresh_work_counts)
         self.toast = QLabel()
         self.toast.setObjectName("toast")
         self.toast.setTextFormat(Qt.TextFormat.PlainText)  # names are shown, never interpreted
@@ -109,6 +123,7 @@ class MainWindow(QMainWindow):
 
         top = QHBoxLayout()
         top.addWidget(self.search_box, 1)
+        top.addWidget(self.follow_ups_button)
         top.addWidget(self.new_button)
         central = QWidget()
         layout = QVBoxLayout(central)
@@ -123,6 +138,8 @@ class MainWindow(QMainWindow):
         self._connect()
         self.statusBar().showMessage("Ready. Type to find a regular.")
         self._refresh_results()
+        self.refresh_work_counts()
+        self._work_timer.start()
         QTimer.singleShot(WARM_UP_MS, self._warm_up)
 
     # ----- construction -----------------------------------------------------------------
@@ -173,6 +190,17 @@ class MainWindow(QMainWindow):
             "&Edit regular…", ["Ctrl+E"], self.edit_selected, "editCustomerAction")
         self.note_action = self._action(
             "Add &note…", ["Ctrl+Shift+N"], self.add_note_to_selected, "addNoteAction")
+        self.problem_action = self._action(
+            "Log a &problem…", ["Ctrl+P"], self.log_problem_for_selected, "logProblemAction")
+        self.timeline_action = self._action(
+            "&Timeline…", ["Ctrl+T"], self.show_timeline_of_selected, "timelineAction")
+        self.follow_ups_action = self._action(
+            "&Follow-ups due…", ["Ctrl+Shift+F"], self.show_follow_ups, "followUpsAction")
+        self.teammates_action = self._action(
+            "Check on our &teammates…", ["Ctrl+Shift+T"], self.show_teammate_check_ins,
+            "teammateCheckInsAction")
+        self.settings_action = self._action(
+            "&Settings…", ["Ctrl+,"], self.show_settings, "settingsAction")
         self.find_action = self._action(
             "&Find", ["Ctrl+F", "Ctrl+K", "F3"], self.focus_search, "findAction")
         self.undo_action = self._action(
@@ -189,11 +217,19 @@ class MainWindow(QMainWindow):
         file_menu = menu.addMenu("&File")
         file_menu.addAction(self.new_action)
         file_menu.addSeparator()
+        file_menu.addAction(self.settings_action)
+        file_menu.addSeparator()
         file_menu.addAction(quit_action)
         edit_menu = menu.addMenu("&Edit")
         edit_menu.addActions([self.undo_action, self.redo_action, self.find_action])
         customer_menu = menu.addMenu("&Regular")
-        customer_menu.addActions([self.check_in_action, self.edit_action, self.note_action])
+        customer_menu.addActions([self.check_in_action, self.edit_action, self.note_action,
+                                  self.problem_action, self.timeline_action])
+        customer_menu.addSeparator()
+        customer_menu.addAction(self.follow_ups_action)
+        # Kept apart from the customer actions: these are for whoever leads the shift.
+        team_menu = menu.addMenu("&Team")
+        team_menu.addAction(self.teammates_action)
         help_menu = menu.addMenu("&Help")
         help_menu.addAction(shortcuts_action)
 
@@ -212,12 +248,21 @@ class MainWindow(QMainWindow):
         self.card.check_in_clicked.connect(self.check_in_selected)
         self.card.edit_clicked.connect(self.edit_selected)
         self.card.add_note_clicked.connect(self.add_note_to_selected)
+        self.card.log_problem_clicked.connect(self.log_problem_for_selected)
+        self.card.timeline_clicked.connect(self.show_timeline_of_selected)
+        self.follow_ups_button.clicked.connect(self.show_follow_ups)
 
     # ----- events ---------------------------------------------------------------------------
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
         self.focus_search()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        # A problem report being written when the app closes is kept, to be offered again.
+        for dialog in list(self._open_problem_dialogs):
+            dialog.keep_draft()
+        super().closeEvent(event)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         # When the window is not the active one (tests, automation, a second screen) Qt does
@@ -348,7 +393,7 @@ class MainWindow(QMainWindow):
         if customer_id is not None:
             try:
                 with self._sessions() as session:
-                    card = models.load_card(session, customer_id)
+                    card = models.load_card(session, customer_id, now=self.now())
             except models.NotFoundError:
                 card = None
         self.card.show_card(card, self.now())
@@ -473,6 +518,177 @@ class MainWindow(QMainWindow):
         dialog.finished.connect(done)
         dialog.open()
 
+    # ----- problems and what follows them ------------------------------------------------------
+
+    def _remember_staff(self, name: str) -> None:
+        if name.strip():
+            self._staff_name = " ".join(name.split())
+
+    def _staff_names(self) -> list[str]:
+        """Names for the "handled by" field, this counter's last one first."""
+        with self._sessions() as session:
+            names = models.known_staff_names(session)
+        if self._staff_name:
+            names = [self._staff_name, *[n for n in names if n != self._staff_name]]
+        return names
+
+    @Slot()
+    def log_problem_for_selected(self) -> None:
+        match = self._selected_or_hint("Find the regular first, then press Ctrl+P.")
+        if match is None:
+            return
+        customer_id, who = match.id, match.display_name
+        with self._sessions() as session:
+            categories = models.list_categories(session)
+            draft = models.load_problem_draft(session, customer_id)
+        staff = self._staff_names()
+        report, saved_at = draft if draft else (None, None)
+
+        def save(report: models.ProblemReport) -> int:
+            with self._sessions.begin() as session:
+                return models.log_problem(session, customer_id, report, now=self.now())
+
+        def save_draft(report: models.ProblemReport) -> None:
+            with self._sessions.begin() as session:
+                models.save_problem_draft(session, customer_id, report, now=self.now())
+
+        def discard_draft() -> None:
+            with self._sessions.begin() as session:
+                models.discard_problem_draft(session, customer_id)
+
+        dialog = ProblemDialog(
+            save, about=who, categories=categories, now=self.now(), report=report,
+            save_draft=save_draft, discard_draft=discard_draft, draft_saved_at=saved_at,
+            staff_names=staff, parent=self,
+        )
+        self._open_problem_dialog(dialog, customer_id, who)
+
+    def edit_problem(self, problem_id: int) -> None:
+        try:
+            with self._sessions() as session:
+                report = models.load_report(session, problem_id)
+                customer_id = models.problem_customer(session, problem_id)
+                match = models.match_for(session, customer_id)
+                categories = models.list_categories(session, include_retired=True)
+        except models.NotFoundError as exc:
+            self.show_toast(str(exc), error=True)
+            return
+        # Retired categories stay selectable only for the problem that already has one.
+        categories = [c for c in categories if not c.retired or c.id == report.category_id]
+        who = match.display_name if match else "regular"
+        staff = self._staff_names()
+
+        def save(changed: models.ProblemReport) -> int:
+            with self._sessions.begin() as session:
+                models.update_problem(session, problem_id, changed, by=self._staff_name,
+                                      now=self.now())
+            return problem_id
+
+        dialog = ProblemDialog(save, about=who, categories=categories, now=self.now(),
+                               report=report, editing=True, staff_names=staff, parent=self)
+        self._open_problem_dialog(dialog, customer_id, who)
+
+    def _open_problem_dialog(self, dialog: ProblemDialog, customer_id: int, who: str) -> None:
+        self._open_problem_dialogs.append(dialog)
+
+        def done(result: int) -> None:
+            self._open_problem_dialogs.remove(dialog)
+            dialog.deleteLater()
+            if result:
+                self._remember_staff(dialog.handled_by.text())
+                self._refresh_results(keep_customer=customer_id)
+                self.show_toast(f"✓ Problem saved for {who}. The next shift will see it.")
+            elif dialog.kept_as_draft:
+                self.show_toast(f"Kept as a draft — press Ctrl+P on {who} to finish it.")
+            self.refresh_work_counts()
+            self.problem_saved_or_closed(customer_id)
+            self.focus_search()
+
+        dialog.finished.connect(done)
+        dialog.open()
+
+    def problem_saved_or_closed(self, customer_id: int) -> None:
+        """Hook for open views of the regular (the timeline) to catch up."""
+        timeline = getattr(self, "_timeline", None)
+        if timeline is not None and timeline.isVisible():
+            timeline.reload()
+
+    @Slot()
+    def show_timeline_of_selected(self) -> None:
+        match = self._selected_or_hint("Find the regular first, then press Ctrl+T.")
+        if match is None:
+            return
+        from ui.timeline_dialog import TimelineDialog
+
+        dialog = TimelineDialog(self._sessions, match.id, title=match.display_name,
+                                open_problem=self.edit_problem, clock=self.now, parent=self)
+        self._timeline = dialog
+
+        def done(_result: int) -> None:
+            self._timeline = None
+            dialog.deleteLater()
+            self.focus_search()
+
+        dialog.finished.connect(done)
+        dialog.open()
+
+    def _open_work_list(self, dialog: WorkListDialog) -> None:
+        def open_customer(customer_id: int) -> None:
+            dialog.close()
+            self.search_box.clear()
+            self._refresh_results(keep_customer=customer_id)
+
+        def changed() -> None:
+            self._remember_staff(dialog.by_edit.text())
+            self.refresh_work_counts()
+            if self._card_customer_id is not None:
+                self._show_card(self._card_customer_id, reload=True)
+
+        dialog.open_customer.connect(open_customer)
+        dialog.changed.connect(changed)
+        dialog.finished.connect(lambda _result: (dialog.deleteLater(), self.focus_search()))
+        dialog.open()
+
+    @Slot()
+    def show_follow_ups(self) -> None:
+        self._open_work_list(follow_ups_dialog(
+            self._sessions, clock=self.now, by_default=self._staff_name, parent=self))
+
+    @Slot()
+    def show_teammate_check_ins(self) -> None:
+        self._open_work_list(teammate_check_ins_dialog(
+            self._sessions, clock=self.now, by_default=self._staff_name, parent=self))
+
+    @Slot()
+    def refresh_work_counts(self) -> None:
+        """The follow-ups badge: how many are due today or overdue."""
+        today = self.now().astimezone().date()
+        try:
+            with self._sessions() as session:
+                due = models.count_follow_ups_due(session, today)
+        except Exception:  # a briefly unreachable shared database must not break the counter
+            return
+        self.follow_ups_button.setText(f"Follow-ups  {due} due" if due else "Follow-ups")
+        self.follow_ups_button.setAccessibleDescription(f"{due} due")
+        self.follow_ups_button.setProperty("due", due > 0)
+        self.follow_ups_button.style().unpolish(self.follow_ups_button)
+        self.follow_ups_button.style().polish(self.follow_ups_button)
+
+    @Slot()
+    def show_settings(self) -> None:
+        from ui.settings_dialog import SettingsDialog
+
+        dialog = SettingsDialog(self._sessions, parent=self)
+
+        def done(result: int) -> None:
+            dialog.deleteLater()
+            if result and self._card_customer_id is not None:
+                self._show_card(self._card_customer_id, reload=True)
+            self.focus_search()
+
+        dialog.finished.connect(done)
+        dialog.open()
+
     def show_toast(self, message: str, *, error: bool = False) -> None:
         self.toast.setText(message)
         self.toast.setProperty("error", error)
@@ -499,5 +715,9 @@ class MainWindow(QMainWindow):
             "Ctrl+N          new regular (with what you typed)\n"
             "Ctrl+E          edit the selected regular\n"
             "Ctrl+Shift+N    add a note\n"
+            "Ctrl+P          log a problem and how it was made right\n"
+            "Ctrl+T          the regular's timeline\n"
+            "Ctrl+Shift+F    follow-ups due\n"
+            "Ctrl+Shift+T    teammates to check on\n"
             "Ctrl+F          back to the search box",
         )

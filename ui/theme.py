@@ -23,6 +23,9 @@ class Tokens:
     alert: str = "#b3261e"  # allergies: impossible to miss
     alert_text: str = "#ffffff"
     note: str = "#fff6d6"
+    caution: str = "#8a5a00"  # last time: worth knowing, not an alarm
+    caution_soft: str = "#fdf1dc"
+    alert_soft: str = "#fdecea"
 
 
 LIGHT = Tokens()
@@ -38,7 +41,7 @@ QLineEdit, QPlainTextEdit, QSpinBox, QComboBox {{
 }}
 QLineEdit:focus, QPlainTextEdit:focus {{ border: 2px solid {t.accent}; }}
 QLineEdit#searchBox {{ font-size: 20px; padding: 8px 12px; border-radius: 10px; }}
-QTableView#resultsView {{
+QTableView#resultsView, QTableWidget#workListView {{
     background: {t.surface}; border: 1px solid {t.border}; border-radius: 8px;
     gridline-color: transparent; selection-background-color: {t.selection};
     selection-color: {t.text}; font-size: 14px;
@@ -50,6 +53,7 @@ QHeaderView::section {{
 QFrame#greetingCard {{
     background: {t.surface}; border: 1px solid {t.border}; border-radius: 12px;
 }}
+QScrollArea#cardScroll, QWidget#cardSections {{ background: transparent; }}
 QLabel#greetName {{ font-size: 30px; font-weight: 700; color: {t.text}; }}
 QLabel#greetSubtitle, QLabel#consentLabel, QLabel#emptyHint {{ color: {t.muted}; }}
 QLabel#sectionTitle {{
@@ -61,13 +65,36 @@ QLabel#allergyAlert {{
     border-radius: 8px; padding: 8px 12px;
 }}
 QLabel#pinnedNotes {{ background: {t.note}; border-radius: 6px; padding: 6px 8px; }}
-QLabel#lastTimeLabel {{ color: {t.muted}; }}
+QFrame#lastTimeBox {{
+    background: {t.caution_soft}; border: 1px solid #ecd3a4; border-left: 4px solid {t.caution};
+    border-radius: 6px;
+}}
+QFrame#lastTimeBox[safety="true"] {{
+    background: {t.alert_soft}; border: 1px solid {t.alert}; border-left: 4px solid {t.alert};
+}}
+QLabel#lastTimeHeadline {{ font-weight: 700; color: {t.caution}; }}
+QFrame#lastTimeBox[safety="true"] QLabel#lastTimeHeadline {{ color: {t.alert}; }}
+QLabel#lastTimeCameBack {{ color: {t.muted}; }}
+QLabel#greetingSuggestion {{ font-style: italic; font-weight: 600; color: {t.text}; }}
+QLabel#draftBanner {{
+    background: {t.note}; border-radius: 6px; padding: 6px 10px; color: {t.text};
+}}
+QGroupBox {{
+    font-weight: 700; color: {t.muted}; border: 1px solid {t.border}; border-radius: 8px;
+    margin-top: 14px; padding: 12px 8px 8px 8px; background: {t.surface};
+}}
+QGroupBox::title {{ subcontrol-origin: margin; left: 10px; padding: 0 4px; }}
+QPushButton#followUpsButton[due="true"] {{
+    background: {t.caution_soft}; border: 1px solid {t.caution}; color: {t.caution};
+    font-weight: 700;
+}}
+QLabel#workListTitle {{ font-size: 18px; font-weight: 700; color: {t.text}; }}
 QLabel#toast {{
     background: {t.success_soft}; color: {t.success}; border: 1px solid {t.success};
     border-radius: 8px; padding: 6px 10px; font-weight: 600;
 }}
 QLabel#toast[error="true"] {{
-    background: #fdecea; color: {t.alert}; border-color: {t.alert};
+    background: {t.alert_soft}; color: {t.alert}; border-color: {t.alert};
 }}
 QLabel#fieldError {{ color: {t.alert}; font-size: 12px; }}
 QPushButton {{

@@ -1,0 +1,83 @@
+"""The greeting card's "last time" box: what went wrong, what we did, and what to say today."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QFrame, QLabel, QVBoxLayout, QWidget
+
+from models import (
+    ACTION_LABELS,
+    OUTCOME_LABELS,
+    SEVERITY_LABELS,
+    LastTime,
+    came_back_line,
+    relative_day,
+    suggested_greeting,
+)
+
+STORY_CHARS = 180  # the card is read at a glance; the timeline has the whole story
+
+
+def _plain(object_name: str) -> QLabel:
+    label = QLabel()
+    label.setObjectName(object_name)
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    label.setWordWrap(True)
+    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    return label
+
+
+def headline(entry: LastTime, now: datetime) -> str:
+    when = relative_day(entry.occurred_at, now)
+    parts = [f"{when[0].upper()}{when[1:]}", entry.category]
+    if entry.is_safety:
+        parts.insert(0, "⚠ SAFETY")
+    elif entry.severity == "major":
+        parts.append(SEVERITY_LABELS["major"])
+    status = "resolved" if entry.status == "resolved" else "still open"
+    parts.append(f"{status}, {OUTCOME_LABELS[entry.outcome].lower()}" if entry.outcome
+                 else status)
+    return "  ·  ".join(parts)
+
+
+def made_right(entry: LastTime) -> str:
+    if not entry.actions:
+        return "Nothing logged yet to make it right."
+    done = [f"{ACTION_LABELS[kind]}" + (f" ({details})" if details else "")
+            for kind, details in entry.actions]
+    return "Made right: " + "; ".join(done)
+
+
+class LastTimeBox(QFrame):
+    """One problem on the card; a safety problem is drawn in the alert colour."""
+
+    def __init__(self, entry: LastTime, now: datetime, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("lastTimeBox")
+        self.setProperty("safety", entry.is_safety)
+        self.setAccessibleName("Last time" + (" (safety)" if entry.is_safety else ""))
+        self.problem_id = entry.problem_id
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(10, 8, 10, 8)
+        layout.setSpacing(3)
+        self.headline = _plain("lastTimeHeadline")
+        self.headline.setText(headline(entry, now))
+        story = entry.what_happened
+        if entry.subject:
+            story = f"{entry.subject}: {story}"
+        if len(story) > STORY_CHARS:
+            story = story[: STORY_CHARS - 1].rstrip() + "…"
+        self.story = _plain("lastTimeStory")
+        self.story.setText(story)
+        self.made_right = _plain("lastTimeActions")
+        self.made_right.setText(made_right(entry))
+        self.came_back = _plain("lastTimeCameBack")
+        self.came_back.setText(came_back_line(entry))
+        self.suggestion = _plain("greetingSuggestion")
+        self.suggestion.setAccessibleName("Suggested greeting")
+        self.suggestion.setText("Say: " + suggested_greeting(entry, now))
+        for label in (self.headline, self.story, self.made_right, self.came_back,
+                      self.suggestion):
+            layout.addWidget(label)
