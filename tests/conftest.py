@@ -1,4 +1,5 @@
-"""Shared fixtures: every test gets its own temporary database file."""
+"""Shared fixtures: every test gets its own temporary database (a SQLite file, or a PostgreSQL
+database for tests marked ``postgres``)."""
 
 from __future__ import annotations
 
@@ -17,6 +18,9 @@ import models
 from models.search import service
 from models.search.backends import PortableBackend
 
+# tests/ is on sys.path (no __init__.py: pytest's default "prepend" import mode puts it there).
+pytest_plugins = ["postgres_fixtures"]
+
 
 @pytest.fixture(scope="session")
 def _migrated_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
@@ -30,9 +34,12 @@ def _migrated_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture
-def database_url(tmp_path: Path, _migrated_template: Path) -> str:
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A fresh, migrated database: SQLite, or PostgreSQL if the test is marked ``postgres``."""
+    if request.node.get_closest_marker("postgres"):
+        return str(request.getfixturevalue("pg_database_url"))
     target = tmp_path / "shop.sqlite3"
-    shutil.copyfile(_migrated_template, target)
+    shutil.copyfile(request.getfixturevalue("_migrated_template"), target)
     return f"sqlite:///{target}"
 
 
@@ -62,9 +69,12 @@ def add_customer(sessions: models.SessionFactory) -> AddCustomer:
     return add
 
 
-@pytest.fixture(params=["sqlite-fts5", "portable-sql"])
+@pytest.fixture(
+    params=["sqlite-fts5", "portable-sql", pytest.param("postgresql", marks=pytest.mark.postgres)]
+)
 def search_backend(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
-    """Run a search test on SQLite's FTS5 backend and on the portable (PostgreSQL) one."""
+    """Run a search test on SQLite's FTS5 backend, on the portable backend over SQLite, and on
+    a real PostgreSQL server (which picks the portable backend itself)."""
     if request.param == "portable-sql":
         portable = PortableBackend()
         monkeypatch.setattr(service, "backend_for", lambda _session: portable)

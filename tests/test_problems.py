@@ -142,7 +142,7 @@ def test_editing_keeps_existing_actions_and_adds_new_ones(sessions, add_customer
     with sessions() as session:
         report = models.load_report(session, problem)
         [summary] = models.list_problems(session)
-    assert [a.id for a in report.actions][0] == first_id
+    assert report.actions[0].id == first_id
     assert [a.kind for a in summary.actions] == ["remade", "follow_up_contact"]
     assert summary.actions[1].taken_at == NOW + timedelta(days=2)
 

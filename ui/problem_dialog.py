@@ -102,12 +102,12 @@ class _TabLeavesDateTimeEdit(QDateTimeEdit):
     """Tab goes to the next field, not the next part of the date (← → move between parts):
     otherwise passing the date takes five presses of Tab."""
 
-    def focusNextPrevChild(self, next: bool) -> bool:  # noqa: A002 - Qt's own name
+    def focusNextPrevChild(self, next: bool) -> bool:
         return QWidget.focusNextPrevChild(self, next)
 
 
 class _TabLeavesDateEdit(QDateEdit):
-    def focusNextPrevChild(self, next: bool) -> bool:  # noqa: A002 - Qt's own name
+    def focusNextPrevChild(self, next: bool) -> bool:
         return QWidget.focusNextPrevChild(self, next)
 
 
