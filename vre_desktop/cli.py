@@ -7,6 +7,7 @@ import json
 import logging
 import sys
 from collections.abc import Sequence
+from datetime import date, datetime, time
 from typing import NoReturn
 
 from vre_desktop import __version__
@@ -47,6 +48,14 @@ def build_parser() -> argparse.ArgumentParser:
                       help=f"at most N results (1–{MAX_LIMIT:,}; default 50)")
     find.add_argument("--json", action="store_true", help="print JSON instead of a table")
 
+    problems = sub.add_parser(
+        "problems", parents=[common],
+        help="list problems: customer, category, severity, status, what was done, outcome")
+    problems.add_argument("--open", action="store_true", help="only problems still open")
+    problems.add_argument("--since", type=_date, metavar="DATE",
+                          help="only problems on or after DATE (YYYY-MM-DD, local time)")
+    problems.add_argument("--json", action="store_true", help="print JSON instead of a table")
+
     seed = sub.add_parser("seed", parents=[common],
                           help="add synthetic regulars with visits and notes (for benchmarks)")
     seed.add_argument("--customers", type=_positive_int, required=True, metavar="N")
@@ -81,6 +90,13 @@ def _limit(value: str) -> int:
     if number > MAX_LIMIT:
         raise argparse.ArgumentTypeError(f"{value} is more than {MAX_LIMIT:,}")
     return number
+
+
+def _date(value: str) -> date:
+    try:
+        return date.fromisoformat(value.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a date like 2026-11-01") from None
 
 
 def _non_negative_float(value: str) -> float:
@@ -126,6 +142,8 @@ def _dispatch(args: argparse.Namespace) -> int:
     url, is_default = resolve_database_url(getattr(args, "database_url", None))
     if args.command == "find":
         return _find(url, args.text, args.limit, args.json)
+    if args.command == "problems":
+        return _problems(url, open_only=args.open, since=args.since, as_json=args.json)
     if args.command == "seed":
         return _seed(url, is_default, args.customers, args.visits_per_customer, args.seed)
     if args.command == "bench":
@@ -161,6 +179,31 @@ def _find(url: str, text: str, limit: int, as_json: bool) -> int:
     return 0
 
 
+def _problems(url: str, *, open_only: bool, since: date | None, as_json: bool) -> int:
+    import models
+
+    start = datetime.combine(since, time.min).astimezone() if since else None
+    sessions = models.open_database(url)
+    with sessions() as session:
+        problems = models.list_problems(session, open_only=open_only, since=start)
+    if as_json:
+        print(json.dumps([p.to_json() for p in problems], ensure_ascii=False, indent=2))
+        return 0
+    if not problems:
+        print("No open problems." if open_only else "No problems logged.")
+        return 0
+    rows = [
+        (str(p.id), f"{p.occurred_at.astimezone():%Y-%m-%d %H:%M}", p.customer, p.category,
+         p.severity, p.status,
+         ", ".join(models.ACTION_LABELS[a.kind] for a in p.actions) or "—",
+         models.OUTCOME_LABELS[p.outcome] if p.outcome else "—")
+        for p in problems
+    ]
+    print(_table(("id", "when", "regular", "category", "severity", "status", "made right",
+                  "outcome"), rows))
+    return 0
+
+
 def _table(header: Sequence[str], rows: Sequence[Sequence[str]], width: int = 40) -> str:
     clipped = [[c if len(c) <= width else c[: width - 1] + "…" for c in row] for row in rows]
     widths = [max(len(h), *(len(r[i]) for r in clipped)) for i, h in enumerate(header)]
@@ -172,7 +215,7 @@ def _table(header: Sequence[str], rows: Sequence[Sequence[str]], width: int = 40
 
 def _seed(url: str, is_default: bool, customers: int, visits: float, seed: int) -> int:
     import models
-    from models.seeding import seed_customers
+    from models.seeding import seed_customers, seed_problems
 
     sessions = models.open_database(url)
     if is_default:
@@ -189,7 +232,8 @@ def _seed(url: str, is_default: bool, customers: int, visits: float, seed: int) 
 
     summary = seed_customers(sessions, customers, visits_per_customer=visits, seed=seed,
                              progress=progress)
+    problems = seed_problems(sessions, seed=seed)
     print(file=sys.stderr)
-    print(f"Added {summary.customers:,} regulars, {summary.visits:,} visits and "
-          f"{summary.notes:,} notes in {summary.seconds:.1f} s.")
+    print(f"Added {summary.customers:,} regulars, {summary.visits:,} visits, "
+          f"{summary.notes:,} notes and {problems:,} problems in {summary.seconds:.1f} s.")
     return 0

@@ -21,10 +21,12 @@ The modules, each building on the ones before it:
 - ``rows``: a regular as rows of the five tables, with its search document;
 - ``writer``: inserting a batch of rows, on SQLite by the fast path;
 - ``bulk``: ``seed_customers``, a planned series of batches;
-- ``demo``: ``create_demo_data`` and its hand-written regulars.
+- ``problems``: ``seed_problems``, a share of regulars with a problem and its recovery;
+- ``demo``: ``create_demo_data`` and its hand-written regulars (``demo_problems``: their stories).
 """
 
 from models.seeding.bulk import SeedSummary, seed_customers
 from models.seeding.demo import create_demo_data
+from models.seeding.problems import seed_problems
 
-__all__ = ["SeedSummary", "create_demo_data", "seed_customers"]
+__all__ = ["SeedSummary", "create_demo_data", "seed_customers", "seed_problems"]

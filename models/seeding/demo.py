@@ -12,6 +12,7 @@ from datetime import datetime
 
 from models.database import SessionFactory
 from models.seeding.bulk import Batch, Plan, generate_batches
+from models.seeding.demo_problems import add_demo_problems
 from models.seeding.generator import (
     DAY,
     VISIT_SECONDS,
@@ -20,6 +21,7 @@ from models.seeding.generator import (
     aware_now,
     visit_items,
 )
+from models.seeding.problems import seed_problems
 from models.seeding.rows import Documents, Encoder, add_rows
 from models.seeding.writer import begin_batch, bulk_connection, write_rows
 
@@ -209,3 +211,7 @@ def create_demo_data(sessions: SessionFactory, *, now: datetime | None = None) -
                 times[-1] = max(times[-1], today if today <= gen.now_ts else today - DAY)
             add_rows(rows, encoder, documents, gen, regular, times)
         write_rows(connection, encoder, rows)
+    # What went wrong and how it was made right: a few stories on the memorable regulars'
+    # cards, and a sprinkling over the generated ones so lists and reports are not empty.
+    seed_problems(sessions, share=0.08, seed=DEMO_SEED, now=now)
+    add_demo_problems(sessions, now)
