@@ -60,6 +60,9 @@ def main(argv: list[str]) -> int:
     if command == "start":
         return subprocess.call([python, "-m", "vre_desktop", *rest], cwd=ROOT)
     env = dict(os.environ, QT_QPA_PLATFORM=os.environ.get("QT_QPA_PLATFORM", "offscreen"))
+    # The PostgreSQL tests start their own server (tests/postgres_fixtures.py); here, unlike a
+    # bare pytest run, one that cannot start fails the run instead of skipping quietly.
+    env.setdefault("VRE_REQUIRE_POSTGRES", "1")
     return subprocess.call([python, "-m", "pytest", *rest], cwd=ROOT, env=env)
 
 

@@ -14,11 +14,45 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QDialog
+from PySide6.QtWidgets import QApplication, QDialog, QWidget
 
 import models
 from models.seeding import create_demo_data
 from vre_desktop.app import create_main_window, ensure_application
+
+
+def _visible_dialog(window: QWidget) -> QDialog:
+    QApplication.processEvents()
+    return next(d for d in window.findChildren(QDialog) if d.isVisible())
+
+
+def _problem_views(window: QWidget, out: Path) -> None:
+    """The card's "last time", the problem form, the timeline and the follow-ups list."""
+    search = window.search_box  # type: ignore[attr-defined]
+    search.setText("zoe park")
+    QTest.keyClick(search, Qt.Key.Key_Return)
+    QTest.qWait(50)
+    window.grab().save(str(out / "last-time.png"))
+    QTest.keyClick(search, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)
+    dialog = _visible_dialog(window)
+    QTest.keyClicks(dialog.focusWidget(), "Almond croissant was stale")
+    dialog.adjustSize()
+    QTest.qWait(50)
+    dialog.grab().save(str(out / "log-problem.png"))
+    dialog.discard_and_close()  # type: ignore[attr-defined]
+    search.setText("pepe")
+    QTest.keyClick(search, Qt.Key.Key_Return)
+    QTest.keyClick(search, Qt.Key.Key_T, Qt.KeyboardModifier.ControlModifier)
+    dialog = _visible_dialog(window)
+    QTest.qWait(50)
+    dialog.grab().save(str(out / "timeline.png"))
+    dialog.reject()
+    QTest.keyClick(search, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier
+                   | Qt.KeyboardModifier.ShiftModifier)
+    dialog = _visible_dialog(window)
+    QTest.qWait(50)
+    dialog.grab().save(str(out / "follow-ups.png"))
+    dialog.reject()
 
 
 def main() -> int:
@@ -49,6 +83,7 @@ def main() -> int:
         dialog = next(d for d in window.findChildren(QDialog) if d.isVisible())
         dialog.grab().save(str(out / "new-regular.png"))
         dialog.reject()
+        _problem_views(window, out)
         window.close()
     empty = tempfile.TemporaryDirectory()
     first_run = create_main_window(f"sqlite:///{Path(empty.name) / 'new.sqlite3'}")

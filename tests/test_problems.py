@@ -12,6 +12,13 @@ from models import ActionEntry, FollowUpEntry, ProblemReport, TeammateEntry
 NOW = datetime(2026, 11, 20, 15, 0, tzinfo=UTC)
 
 
+@pytest.fixture(autouse=True, params=["sqlite", pytest.param("postgresql",
+                                                             marks=pytest.mark.postgres)])
+def engine(request: pytest.FixtureRequest) -> str:
+    """Every test here runs on SQLite and on a real PostgreSQL server."""
+    return str(request.param)
+
+
 def category_id(sessions: models.SessionFactory, key: str) -> int:
     with sessions() as session:
         return next(c.id for c in models.list_categories(session, include_retired=True)

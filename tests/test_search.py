@@ -1,4 +1,5 @@
-"""find_customers: every matching rule, literal input and ranking, on both backends."""
+"""find_customers: every matching rule, literal input and ranking, on both backends and on a
+real PostgreSQL server."""
 
 from __future__ import annotations
 

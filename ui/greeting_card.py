@@ -60,7 +60,8 @@ class _ScrollContent(QWidget):
     def event(self, event: QEvent) -> bool:
         handled = super().event(event)
         if event.type() == QEvent.Type.LayoutRequest:
-            scroll = self.parentWidget().parentWidget() if self.parentWidget() else None
+            viewport = self.parentWidget()
+            scroll = viewport.parentWidget() if viewport is not None else None
             if isinstance(scroll, QScrollArea):
                 scroll.setWidgetResizable(True)  # recomputes the height for the new content
         return handled
@@ -159,14 +160,14 @@ class GreetingCardWidget(QFrame):
             sections_layout.addWidget(section)
         sections_layout.addWidget(self.details)
         sections_layout.addStretch(1)
-        self.scroll = QScrollArea()
-        self.scroll.setObjectName("cardScroll")
-        self.scroll.setWidgetResizable(True)
-        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
-        self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        self.scroll.setWidget(sections)
-        content.addWidget(self.scroll, 1)
+        self.sections_scroll = QScrollArea()
+        self.sections_scroll.setObjectName("cardScroll")
+        self.sections_scroll.setWidgetResizable(True)
+        self.sections_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.sections_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.sections_scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.sections_scroll.setWidget(sections)
+        content.addWidget(self.sections_scroll, 1)
         content.addWidget(self.consent)
         content.addWidget(self.check_in_button)
         secondary = QHBoxLayout()
@@ -226,6 +227,7 @@ class GreetingCardWidget(QFrame):
             box.setParent(None)
             box.deleteLater()
         layout = self.last_time.layout()
+        assert layout is not None
         self._last_time_boxes = [
             LastTimeBox(entry, now or datetime.now().astimezone()) for entry in card.last_time
         ]

@@ -38,6 +38,8 @@ from ui.results_model import (
     ResultsModel,
 )
 from ui.search_box import SearchBox
+from ui.settings_dialog import SettingsDialog
+from ui.timeline_dialog import TimelineDialog
 from ui.welcome_page import WelcomePage
 from ui.work_list_dialog import WorkListDialog
 from ui.work_lists import follow_ups_dialog, teammate_check_ins_dialog
@@ -72,6 +74,7 @@ class MainWindow(QMainWindow):
         self._undo_stack = QUndoStack(self)
         self._staff_name = ""  # who is at this counter, as last typed in a form
         self._open_problem_dialogs: list[ProblemDialog] = []
+        self._timeline: TimelineDialog | None = None
 
         self.search_box = SearchBox()
         self.new_button = QPushButton("New regular   Ctrl+N")
@@ -609,17 +612,14 @@ class MainWindow(QMainWindow):
 
     def problem_saved_or_closed(self, customer_id: int) -> None:
         """Hook for open views of the regular (the timeline) to catch up."""
-        timeline = getattr(self, "_timeline", None)
-        if timeline is not None and timeline.isVisible():
-            timeline.reload()
+        if self._timeline is not None and self._timeline.isVisible():
+            self._timeline.reload()
 
     @Slot()
     def show_timeline_of_selected(self) -> None:
         match = self._selected_or_hint("Find the regular first, then press Ctrl+T.")
         if match is None:
             return
-        from ui.timeline_dialog import TimelineDialog
-
         dialog = TimelineDialog(self._sessions, match.id, title=match.display_name,
                                 open_problem=self.edit_problem, clock=self.now, parent=self)
         self._timeline = dialog
@@ -646,7 +646,11 @@ class MainWindow(QMainWindow):
 
         dialog.open_customer.connect(open_customer)
         dialog.changed.connect(changed)
-        dialog.finished.connect(lambda _result: (dialog.deleteLater(), self.focus_search()))
+        def finished(_result: int) -> None:
+            dialog.deleteLater()
+            self.focus_search()
+
+        dialog.finished.connect(finished)
         dialog.open()
 
     @Slot()
@@ -676,8 +680,6 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def show_settings(self) -> None:
-        from ui.settings_dialog import SettingsDialog
-
         dialog = SettingsDialog(self._sessions, parent=self)
 
         def done(result: int) -> None:

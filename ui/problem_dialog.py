@@ -10,7 +10,7 @@ from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime, timedelta
 
 from PySide6.QtCore import QDate, QDateTime, QEvent, QObject, Qt, QTimer
-from PySide6.QtGui import QFontMetrics, QKeyEvent, QShowEvent
+from PySide6.QtGui import QKeyEvent, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractButton,
     QButtonGroup,
@@ -98,6 +98,14 @@ def from_qdatetime(value: QDateTime) -> datetime:
     return datetime.fromtimestamp(value.toSecsSinceEpoch(), UTC)
 
 
+def tick_when_typed(edit: QLineEdit, check: QCheckBox) -> None:
+    def tick(text: str) -> None:
+        if text:
+            check.setChecked(True)
+
+    edit.textEdited.connect(tick)
+
+
 class _TabLeavesDateTimeEdit(QDateTimeEdit):
     """Tab goes to the next field, not the next part of the date (← → move between parts):
     otherwise passing the date takes five presses of Tab."""
@@ -127,9 +135,9 @@ class _ActionRow:
             self.cost = _line(f"actionCost_{kind}", f"{ACTION_LABELS[kind]}: cost", "cost")
             self.cost.setMaximumWidth(90)
         # Writing what was done means it was done.
-        self.details.textEdited.connect(lambda text: text and self.check.setChecked(True))
+        tick_when_typed(self.details, self.check)
         if self.cost is not None:
-            self.cost.textEdited.connect(lambda text: text and self.check.setChecked(True))
+            tick_when_typed(self.cost, self.check)
 
     def set(self, entry: ActionEntry | None) -> None:
         self.check.setChecked(entry is not None)
@@ -315,8 +323,7 @@ class ProblemDialog(QDialog):
         self.follow_up_due.setAccessibleName("Follow up by")
         self.follow_up_due.setDisplayFormat("ddd d MMM")
         self.follow_up_due.setCalendarPopup(True)
-        self.follow_up_task.textEdited.connect(
-            lambda text: text and self.follow_up_check.setChecked(True))
+        tick_when_typed(self.follow_up_task, self.follow_up_check)
         follow_up_row = QHBoxLayout()
         follow_up_row.addWidget(self.follow_up_check)
         follow_up_row.addWidget(self.follow_up_task, 1)
@@ -333,8 +340,7 @@ class ProblemDialog(QDialog):
         self.teammate_name = _line("teammateEdit", "Teammate to check on", "who")
         self.teammate_name.setMaximumWidth(120)
         self.teammate_reason = _line("teammateReasonEdit", "Why", "what was hard (optional)")
-        self.teammate_name.textEdited.connect(
-            lambda text: text and self.teammate_check.setChecked(True))
+        tick_when_typed(self.teammate_name, self.teammate_check)
         self.teammate_check.toggled.connect(self._on_teammate_toggled)
         teammate_row = QHBoxLayout()
         teammate_row.addWidget(self.teammate_check)
@@ -359,12 +365,9 @@ class ProblemDialog(QDialog):
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
         )
         save = self.buttons.button(QDialogButtonBox.StandardButton.Save)
-        save.setText("Save problem   Ctrl+Enter")
+        save.setText("Save problem")  # its shortcut, Ctrl+Enter, is in the hint beside it
         save.setObjectName("saveProblemButton")
-        # Sized for the bold face the style sheet gives the primary button.
-        bold = save.font()
-        bold.setBold(True)
-        save.setMinimumWidth(QFontMetrics(bold).horizontalAdvance(save.text()) + 48)
+        save.setToolTip("Save the problem (Ctrl+Enter)")
         for button in self.buttons.buttons():
             # Enter in a field goes to the next field, never to a button.
             if isinstance(button, QPushButton):
@@ -412,8 +415,9 @@ class ProblemDialog(QDialog):
         ) and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
             control = bool(event.modifiers() & Qt.KeyboardModifier.ControlModifier)
             # A completer's popup takes Enter to pick a name; leave that to it.
-            popup_open = isinstance(watched, QLineEdit) and watched.completer() is not None \
-                and watched.completer().popup().isVisible()
+            completer = watched.completer() if isinstance(watched, QLineEdit) else None
+            popup = completer.popup() if completer is not None else None
+            popup_open = popup is not None and popup.isVisible()
             if control or (isinstance(watched, QLineEdit) and not popup_open):
                 if event.type() == QEvent.Type.KeyPress:
                     if control:
