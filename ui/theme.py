@@ -34,7 +34,7 @@ LIGHT = Tokens()
 def style_sheet(t: Tokens = LIGHT) -> str:
     return f"""
 QMainWindow, QDialog {{ background: {t.window}; }}
-QLineEdit, QPlainTextEdit, QSpinBox, QComboBox {{
+QLineEdit, QPlainTextEdit, QComboBox {{
     background: {t.surface}; color: {t.text}; border: 1px solid {t.border};
     border-radius: 6px; padding: 4px 6px;
     selection-background-color: {t.accent}; selection-color: {t.accent_text};
@@ -88,6 +88,12 @@ QPushButton#followUpsButton[due="true"] {{
     background: {t.caution_soft}; border: 1px solid {t.caution}; color: {t.caution};
     font-weight: 700;
 }}
+QTreeView#timelineView, QTreeView#categoriesView {{
+    background: {t.surface}; border: 1px solid {t.border}; border-radius: 8px;
+    selection-background-color: {t.selection}; selection-color: {t.text};
+}}
+QTreeView#categoriesView::item {{ padding: 5px 6px; }}
+QLabel#timelineTitle {{ font-size: 18px; font-weight: 700; color: {t.text}; }}
 QLabel#workListTitle {{ font-size: 18px; font-weight: 700; color: {t.text}; }}
 QLabel#toast {{
     background: {t.success_soft}; color: {t.success}; border: 1px solid {t.success};

@@ -21,12 +21,13 @@ import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
+from datetime import date
 from pathlib import Path
 
 import models
 from models.search.backends import fts5_phrase
 from models.search.folding import compact, digits, words
-from models.seeding import seed_customers
+from models.seeding import seed_customers, seed_problems
 
 SAMPLES_PER_KIND = 200
 STARTS = 5
@@ -147,6 +148,28 @@ def measure_search(
     return figures
 
 
+def measure_problem_cards(sessions: models.SessionFactory, count: int = 200) -> dict[str, float]:
+    """The greeting card of regulars with a problem (its "last time" box and visits since),
+    and the follow-ups badge, as the counter loads them."""
+    with sessions() as session:
+        ids = [row[0] for row in session.connection().exec_driver_sql(
+            f"SELECT DISTINCT customer_id FROM problem ORDER BY customer_id LIMIT {count}")]
+    timings = []
+    with sessions() as session:
+        for customer_id in ids:
+            started = time.perf_counter()
+            models.load_card(session, customer_id)
+            timings.append((time.perf_counter() - started) * 1000)
+        started = time.perf_counter()
+        models.count_follow_ups_due(session, date.today())
+        badge_ms = (time.perf_counter() - started) * 1000
+    if not timings:
+        return {"cards": 0, "card_p50_ms": float("nan"), "card_p95_ms": float("nan"),
+                "badge_ms": badge_ms}
+    return {"cards": len(timings), "card_p50_ms": percentile(timings, 0.5),
+            "card_p95_ms": percentile(timings, 0.95), "badge_ms": badge_ms}
+
+
 def measure_cold_start(url: str) -> list[float]:
     env = dict(os.environ, QT_QPA_PLATFORM=os.environ.get("QT_QPA_PLATFORM", "offscreen"),
                VRE_STARTUP_PROBE="1")
@@ -205,6 +228,7 @@ def run_benchmark(
         if not _already_seeded(sessions, customers):
             _note(f"seeding {customers:,} regulars …")
             summary = seed_customers(sessions, customers, visits_per_customer=visits_per_customer)
+            seed_problems(sessions)
             seed_seconds = summary.seconds
         else:
             seed_seconds = float("nan")
@@ -213,11 +237,14 @@ def run_benchmark(
                 "customers": models.count_customers(session),
                 "visits": int(session.connection().exec_driver_sql(
                     "SELECT count(*) FROM visit").scalar() or 0),
+                "problems": int(session.connection().exec_driver_sql(
+                    "SELECT count(*) FROM problem").scalar() or 0),
             }
         sessions.kw["bind"].dispose()
         sessions = models.open_database(url)
         _note("searching …")
         search = measure_search(sessions, path, rng)
+        cards = measure_problem_cards(sessions)
         sessions.kw["bind"].dispose()
         _note("starting the app …")
         compile_bytecode()
@@ -235,6 +262,7 @@ def run_benchmark(
             "search": [{**asdict(f), "ratio": round(f.ratio, 2)} for f in search],
             "cold_start_s": {"median": statistics.median(starts), "max": max(starts)},
             "typing": typing,
+            "problem_cards": cards,
         }
         print(json.dumps(report, indent=2) if as_json else format_report(report))
         return 0
@@ -257,6 +285,7 @@ def format_report(report: dict) -> str:  # type: ignore[type-arg]
     lines = [
         f"Machine: {report['machine']}",
         f"Database: {db['customers']:,} regulars, {db['visits']:,} visits, "
+        f"{db.get('problems', 0):,} problems, "
         f"{db['file_mb']} MB (seeded in {db['seed_seconds']} s)",
         "",
         f"{'search (limit 50)':<22}{'example':<12}{'p50 ms':>8}{'p95 ms':>8}"
@@ -270,6 +299,7 @@ def format_report(report: dict) -> str:  # type: ignore[type-arg]
         )
     typing = report["typing"]
     start = report["cold_start_s"]
+    cards = report["problem_cards"]
     lines += [
         "",
         "raw = the same FTS5 match straight on sqlite3, no ranking, no ORM; "
@@ -283,5 +313,8 @@ def format_report(report: dict) -> str:  # type: ignore[type-arg]
         f"cold start → interactive window: median {start['median']:.2f} s, "
         f"max {start['max']:.2f} s",
         f"peak resident memory of the app: {typing['peak_rss_mb']:.0f} MB",
+        f"card of a regular with a problem (load_card, {cards['cards']:.0f} regulars): "
+        f"median {cards['card_p50_ms']:.1f} ms, p95 {cards['card_p95_ms']:.1f} ms; "
+        f"follow-ups badge count {cards['badge_ms']:.1f} ms",
     ]
     return "\n".join(lines)
