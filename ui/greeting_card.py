@@ -17,17 +17,8 @@ from PySide6.QtWidgets import (
 )
 
 from models import GreetingCard, relative_day
+from ui.labels import plain_label
 from ui.last_time_box import LastTimeBox
-
-
-def _label(object_name: str, *, wrap: bool = True) -> QLabel:
-    label = QLabel()
-    label.setObjectName(object_name)
-    # Customer text is shown as typed, never interpreted as markup.
-    label.setTextFormat(Qt.TextFormat.PlainText)
-    label.setWordWrap(wrap)
-    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-    return label
 
 
 class _Section(QWidget):
@@ -40,7 +31,7 @@ class _Section(QWidget):
         layout.setSpacing(2)
         heading = QLabel(title.upper())
         heading.setObjectName("sectionTitle")
-        self.body = _label(object_name)
+        self.body = plain_label(object_name)
         self.body.setAccessibleName(title)
         layout.addWidget(heading)
         layout.addWidget(self.body)
@@ -82,10 +73,10 @@ class GreetingCardWidget(QFrame):
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self._card: GreetingCard | None = None
 
-        self.greet_name = _label("greetName")
+        self.greet_name = plain_label("greetName")
         self.greet_name.setAccessibleName("Greet them as")
-        self.subtitle = _label("greetSubtitle")
-        self.allergy_alert = _label("allergyAlert")
+        self.subtitle = plain_label("greetSubtitle")
+        self.allergy_alert = plain_label("allergyAlert")
         self.allergy_alert.setAccessibleName("Allergy alert")
         self.usual = _Section("Usual", "usualLabel")
         self.talking_points = _Section("Ask about", "talkingPointsLabel")
@@ -104,8 +95,8 @@ class GreetingCardWidget(QFrame):
         last_time_layout.addWidget(last_time_title)
         self._last_time_boxes: list[LastTimeBox] = []
         self.follow_ups = _Section("Follow up", "cardFollowUps")
-        self.details = _label("detailsLabel")
-        self.consent = _label("consentLabel")
+        self.details = plain_label("detailsLabel")
+        self.consent = plain_label("consentLabel")
 
         self.check_in_button = QPushButton("Check in   Ctrl+Enter")
         self.check_in_button.setObjectName("checkInButton")
@@ -134,7 +125,7 @@ class GreetingCardWidget(QFrame):
         self.problem_button.clicked.connect(self.log_problem_clicked)
         self.timeline_button.clicked.connect(self.timeline_clicked)
 
-        self.placeholder = _label("emptyHint")
+        self.placeholder = plain_label("emptyHint")
         self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.placeholder.setText(
             "Type a name, phone digits or anything you remember.\n"

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFrame, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QVBoxLayout, QWidget
 
 from models import (
     ACTION_LABELS,
@@ -16,17 +15,9 @@ from models import (
     relative_day,
     suggested_greeting,
 )
+from ui.labels import plain_label
 
 STORY_CHARS = 180  # the card is read at a glance; the timeline has the whole story
-
-
-def _plain(object_name: str) -> QLabel:
-    label = QLabel()
-    label.setObjectName(object_name)
-    label.setTextFormat(Qt.TextFormat.PlainText)
-    label.setWordWrap(True)
-    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-    return label
 
 
 def headline(entry: LastTime, now: datetime) -> str:
@@ -62,20 +53,20 @@ class LastTimeBox(QFrame):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(10, 8, 10, 8)
         layout.setSpacing(3)
-        self.headline = _plain("lastTimeHeadline")
+        self.headline = plain_label("lastTimeHeadline")
         self.headline.setText(headline(entry, now))
         story = entry.what_happened
         if entry.subject:
             story = f"{entry.subject}: {story}"
         if len(story) > STORY_CHARS:
             story = story[: STORY_CHARS - 1].rstrip() + "…"
-        self.story = _plain("lastTimeStory")
+        self.story = plain_label("lastTimeStory")
         self.story.setText(story)
-        self.made_right = _plain("lastTimeActions")
+        self.made_right = plain_label("lastTimeActions")
         self.made_right.setText(made_right(entry))
-        self.came_back = _plain("lastTimeCameBack")
+        self.came_back = plain_label("lastTimeCameBack")
         self.came_back.setText(came_back_line(entry))
-        self.suggestion = _plain("greetingSuggestion")
+        self.suggestion = plain_label("greetingSuggestion")
         self.suggestion.setAccessibleName("Suggested greeting")
         self.suggestion.setText("Say: " + suggested_greeting(entry, now))
         for label in (self.headline, self.story, self.made_right, self.came_back,
