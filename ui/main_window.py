@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer, Slot
 from PySide6.QtGui import QAction, QCloseEvent, QKeyEvent, QKeySequence, QShowEvent, QUndoStack
@@ -38,11 +39,12 @@ from ui.results_model import (
     ResultsModel,
 )
 from ui.search_box import SearchBox
-from ui.settings_dialog import SettingsDialog
-from ui.timeline_dialog import TimelineDialog
 from ui.welcome_page import WelcomePage
 from ui.work_list_dialog import WorkListDialog
 from ui.work_lists import follow_ups_dialog, teammate_check_ins_dialog
+
+if TYPE_CHECKING:
+    from ui.timeline_dialog import TimelineDialog
 
 RESULT_LIMIT = 50
 ROW_HEIGHT = 34
@@ -620,6 +622,9 @@ class MainWindow(QMainWindow):
         match = self._selected_or_hint("Find the regular first, then press Ctrl+T.")
         if match is None:
             return
+        # Imported when first used: the counter should be on screen before the rarer dialogs load.
+        from ui.timeline_dialog import TimelineDialog
+
         dialog = TimelineDialog(self._sessions, match.id, title=match.display_name,
                                 open_problem=self.edit_problem, clock=self.now, parent=self)
         self._timeline = dialog
@@ -680,6 +685,8 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def show_settings(self) -> None:
+        from ui.settings_dialog import SettingsDialog
+
         dialog = SettingsDialog(self._sessions, parent=self)
 
         def done(result: int) -> None:
