@@ -110,6 +110,7 @@ QPushButton {{
 QPushButton:hover {{ border-color: {t.accent}; }}
 QPushButton:focus {{ border: 2px solid {t.accent}; }}
 QPushButton#checkInButton, QPushButton#newCustomerButton, QPushButton#primaryButton,
+QPushButton#saveProblemButton,
 QDialogButtonBox QPushButton:default {{
     background: {t.accent}; color: {t.accent_text}; border: none; font-weight: 700;
     padding: 8px 18px;
