@@ -198,7 +198,7 @@ def _recount_visits(session: Session, customer: Customer) -> None:
             Visit.customer_id == customer.id
         )
     ).one()
-    customer.visit_count = count
+    customer.visit_count = count + customer.earlier_visits
     customer.last_visit_at = last  # func.max keeps the column type: an aware datetime
     refresh_document(session, customer)
 

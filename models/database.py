@@ -12,7 +12,7 @@ from sqlalchemy.pool import StaticPool
 
 # The newest migration in models/migrations/versions; tests/test_database.py keeps it honest.
 # Comparing against it avoids loading Alembic at every start when nothing needs upgrading.
-SCHEMA_REVISION = "0002"
+SCHEMA_REVISION = "0003"
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 BUSY_TIMEOUT_MS = 5000
 

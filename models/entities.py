@@ -1,10 +1,12 @@
-"""The tables: customers (regulars), their tags, visits, notes, and the search document."""
+"""The tables: customers (regulars), their tags, visits, notes, the search document and the
+audit trail."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, Text, false
+from sqlalchemy import text as sql_text  # "text" is also a column name below
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.base import Base, RowidBigInteger, UTCDateTime, utcnow
@@ -29,6 +31,17 @@ class Customer(Base):
     birthday_year: Mapped[int | None] = mapped_column(Integer)
     consent_given: Mapped[bool] = mapped_column(Boolean, default=False)
     consent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    consent_by: Mapped[str] = mapped_column(String(100), server_default=sql_text("''"))
+    # Asked not to be remembered: only their name (to honour the request) and, if the owner
+    # allows, visits without details are kept. See models/privacy.py.
+    do_not_remember: Mapped[bool] = mapped_column(Boolean, server_default=false())
+    do_not_remember_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Erased on request: the row stays, anonymous, so that visit and problem counts in reports
+    # stay correct.
+    forgotten_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Visits a previous system counted that are not in the visit log (an import's visit count
+    # beyond the first and last visit it gave); included in ``visit_count``.
+    earlier_visits: Mapped[int] = mapped_column(Integer, server_default=sql_text("0"))
     # Kept in step with the visit table by the visit services, so that search results and the
     # greeting card never count millions of visit rows.
     visit_count: Mapped[int] = mapped_column(Integer, default=0)
@@ -83,6 +96,8 @@ class Note(Base):
     customer_id: Mapped[int] = mapped_column(ForeignKey("customer.id", ondelete="CASCADE"))
     text: Mapped[str] = mapped_column(Text)
     pinned: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Where an imported note came from ("Square memo"); empty for notes written here.
+    source: Mapped[str] = mapped_column(String(100), server_default=sql_text("''"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
@@ -111,3 +126,22 @@ class SearchDocument(Base):
     name_compact: Mapped[str] = mapped_column(Text, default="")
     phone_digits: Mapped[str] = mapped_column(String(40), default="")
     email: Mapped[str] = mapped_column(String(254), default="")
+
+
+class AuditEvent(Base):
+    """One line of the append-only audit trail: who did what to which record, and when.
+
+    ``summary`` never holds personal data of a forgotten customer, nor a PIN.
+    """
+
+    __tablename__ = "audit_event"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    actor: Mapped[str] = mapped_column(String(100), default="")
+    action: Mapped[str] = mapped_column(String(40))
+    record_type: Mapped[str] = mapped_column(String(40), default="")
+    record_id: Mapped[int | None] = mapped_column(Integer)
+    summary: Mapped[str] = mapped_column(String(500), default="")
+
+    __table_args__ = (Index("ix_audit_event_at", "at"),)
