@@ -67,7 +67,7 @@ class CustomerDraft:
     def problems(self) -> dict[str, str]:
         """Field name -> message, for every field that cannot be saved as it is."""
         errors: dict[str, str] = {}
-        if not self.name and not self.description:
+        if not (self.name or self.goes_by or self.description):
             errors["name"] = "Enter a name, or describe how to recognize them."
         checks = {
             "name": check_text(self.name, "The name", NAME_MAX),
@@ -130,6 +130,21 @@ def _get(session: Session, customer_id: int, *, lock: bool = True) -> Customer:
     return customer
 
 
+def ensure_rememberable(session: Session, customer_id: int, what: str) -> Customer:
+    """The regular, locked for the change; refuses to store ``what`` about one who asked not
+    to be remembered (see models/privacy.py)."""
+    customer = _get(session, customer_id)
+    if customer.do_not_remember:
+        who = customer.goes_by or customer.name or "This customer"
+        raise ValidationError({"customer": (
+            f"{who} asked not to be remembered, so {what} can't be kept about them."
+        )})
+    return customer
+
+
+_IDENTITY_FIELDS = {"name", "goes_by", "description"}
+
+
 def create_customer(session: Session, draft: CustomerDraft, *, now: datetime | None = None) -> int:
     """Add a regular; returns the new id. Raises ValidationError with per-field messages."""
     clean = _validated(draft)
@@ -147,6 +162,14 @@ def update_customer(
 ) -> None:
     clean = _validated(draft)
     customer = _get(session, customer_id)
+    if customer.do_not_remember:
+        extra = [n for n in _SCALAR_FIELDS if n not in _IDENTITY_FIELDS and getattr(clean, n)]
+        if extra or clean.tags:
+            raise ValidationError({"customer": (
+                f"{customer.goes_by or customer.name or 'They'} asked not to be remembered: "
+                "only the name and how to recognise them are kept."
+            )})
+        clean.consent_given = False
     # Replacing tag rows with equal primary keys needs the old ones gone first.
     customer.tag_rows = []
     session.flush()
@@ -174,10 +197,19 @@ def check_in(
     if problem:
         raise ValidationError({"items": problem})
     customer = _get(session, customer_id)
+    if customer.do_not_remember:
+        from models.settings import DO_NOT_REMEMBER_KEEPS_VISITS, get_setting
+
+        if not get_setting(session, DO_NOT_REMEMBER_KEEPS_VISITS):
+            raise ValidationError({"customer": (
+                f"{customer.goes_by or customer.name or 'They'} asked not to be remembered; "
+                "this shop does not log their visits."
+            )})
+        items = ""  # visits without details
     visit = Visit(customer_id=customer_id, visited_at=at or utcnow(), items=items.strip())
     session.add(visit)
     session.flush()
-    _recount_visits(session, customer)
+    recount_visits(session, customer)
     return visit.id
 
 
@@ -189,10 +221,12 @@ def undo_check_in(session: Session, visit_id: int) -> None:
     customer = _get(session, visit.customer_id)
     session.delete(visit)
     session.flush()
-    _recount_visits(session, customer)
+    recount_visits(session, customer)
 
 
-def _recount_visits(session: Session, customer: Customer) -> None:
+def recount_visits(session: Session, customer: Customer) -> None:
+    """Visit count and last visit from the visit log (plus visits a previous system counted),
+    then the search document that ranks by them."""
     count, last = session.execute(
         select(func.count(Visit.id), func.max(Visit.visited_at)).where(
             Visit.customer_id == customer.id
@@ -213,7 +247,7 @@ def add_note(
     problem = check_text(text, "The note", NOTE_MAX, multiline=True)
     if problem:
         raise ValidationError({"text": problem})
-    customer = _get(session, customer_id)
+    customer = ensure_rememberable(session, customer_id, "notes")
     when = now or utcnow()
     note = Note(customer_id=customer_id, text=text, pinned=pinned, created_at=when,
                 updated_at=when)

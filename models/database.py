@@ -46,6 +46,9 @@ def _sqlite_pragmas(in_memory: bool) -> Any:
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys = ON")
         cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        # Deleted rows are overwritten with zeros, so "forget this customer" leaves no trace
+        # in the file (models/privacy.py).
+        cursor.execute("PRAGMA secure_delete = ON")
         if not in_memory:
             cursor.execute("PRAGMA journal_mode = WAL")
             # Safe with WAL: a power cut can lose the last commit, never corrupt the file.

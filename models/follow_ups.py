@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from models.base import utcnow
+from models.customers import ensure_rememberable
 from models.entities import Customer
 from models.errors import NotFoundError, ValidationError
 from models.problem_entities import FollowUp, Problem
@@ -43,8 +44,7 @@ def add_follow_up(
     )
     if message:
         raise ValidationError({"task": message})
-    if session.get(Customer, customer_id) is None:
-        raise NotFoundError(f"There is no regular with id {customer_id} (deleted?).")
+    ensure_rememberable(session, customer_id, "follow-ups")
     follow_up = FollowUp(customer_id=customer_id, problem_id=problem_id, task=task,
                          due_on=due_on, created_by=by.strip(), created_at=now or utcnow())
     session.add(follow_up)

@@ -52,6 +52,9 @@ class GreetingCard:
     # The latest problem (and any safety problem), newest first; see models/last_time.py.
     last_time: tuple[LastTime, ...] = ()
     follow_ups: tuple[FollowUpView, ...] = ()
+    consent_by: str = ""
+    # Asked not to be remembered (models/privacy.py): the card says so and offers nothing to add.
+    do_not_remember_at: datetime | None = None
 
     def days_to_birthday(self, today: date) -> int | None:
         """0 on the day, 1 tomorrow …; None without a birthday. Feb 29 counts as Mar 1."""
@@ -74,7 +77,7 @@ def load_card(
 ) -> GreetingCard:
     """The card for one regular; ``last_time_days`` defaults to the shop's setting."""
     customer = session.get(Customer, customer_id)
-    if customer is None:
+    if customer is None or customer.forgotten_at is not None:
         raise NotFoundError(f"There is no regular with id {customer_id} (deleted?).")
     tags = session.scalars(
         select(CustomerTag.name).where(CustomerTag.customer_id == customer_id)
@@ -118,6 +121,8 @@ def load_card(
             window_days=last_time_days or get_setting(session, LAST_TIME_DAYS),
         ),
         follow_ups=tuple(open_follow_ups(session, customer_id=customer_id, limit=3)),
+        consent_by=customer.consent_by,
+        do_not_remember_at=customer.do_not_remember_at if customer.do_not_remember else None,
     )
 
 

@@ -8,7 +8,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from models.base import utcnow
-from models.entities import Customer
+from models.customers import ensure_rememberable
 from models.errors import NotFoundError, ValidationError
 from models.problem_entities import (
     FollowUp,
@@ -49,8 +49,7 @@ def log_problem(
     regular's unsent draft, if any, goes with it. Returns the problem id."""
     now = now or utcnow()
     clean = _checked(report, now)
-    if session.get(Customer, customer_id) is None:
-        raise NotFoundError(f"There is no regular with id {customer_id} (deleted?).")
+    ensure_rememberable(session, customer_id, "problems")
     _category(session, clean.category_id, allow_retired=None)
     occurred = clean.occurred_at or now
     problem = Problem(customer_id=customer_id, occurred_at=occurred, created_at=now,

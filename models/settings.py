@@ -43,3 +43,10 @@ def set_setting(session: Session, setting: Setting, value: int) -> None:
         session.add(AppSetting(key=setting.key, value=value))
     else:
         row.value = value
+
+# Whether visits (without what they had) are still logged for customers who asked not to be
+# remembered; 1 = yes, 0 = their visits are not kept at all.
+DO_NOT_REMEMBER_KEEPS_VISITS = Setting(
+    "do_not_remember_keeps_visits", 1, 0, 1,
+    "Keep visits (without details) of customers who asked not to be remembered",
+)

@@ -92,6 +92,12 @@ class Encoder:
     def _stamp(self, at: int) -> str:
         return self._days[at // DAY] + self._clock[at % DAY]
 
+    def moment(self, at: datetime) -> Any:
+        """``when`` of an aware datetime, keeping its microseconds (imports, not seeding)."""
+        if not self.raw:
+            return at
+        return at.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
+
     def stamps(self, times: list[int]) -> list[Any]:
         """``when`` of many times at once (the visits: most of the rows of a seed)."""
         if not self.raw:

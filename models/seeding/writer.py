@@ -70,10 +70,10 @@ def next_customer_id(connection: Connection) -> int:
 
 def write_rows(connection: Connection, encoder: Encoder, rows: Rows) -> None:
     """Insert one batch; the caller holds the transaction."""
-    _insert(connection, encoder, Customer, CUSTOMER_COLUMNS, rows.customers)
-    _insert(connection, encoder, CustomerTag, TAG_COLUMNS, rows.tags)
-    _insert(connection, encoder, Visit, VISIT_COLUMNS, rows.visits)
-    _insert(connection, encoder, Note, NOTE_COLUMNS, rows.notes)
+    insert_rows(connection, encoder, Customer, CUSTOMER_COLUMNS, rows.customers)
+    insert_rows(connection, encoder, CustomerTag, TAG_COLUMNS, rows.tags)
+    insert_rows(connection, encoder, Visit, VISIT_COLUMNS, rows.visits)
+    insert_rows(connection, encoder, Note, NOTE_COLUMNS, rows.notes)
     if connection.dialect.name == "postgresql":
         # Explicit ids leave the serial sequences behind; the next regular added by hand
         # would collide with a seeded one.
@@ -82,27 +82,35 @@ def write_rows(connection: Connection, encoder: Encoder, rows: Rows) -> None:
                 f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
                 f"(SELECT coalesce(max(id), 1) FROM {table}))"
             )
+    insert_documents(connection, encoder, rows.documents, int(rows.customers[0][0]))
+
+
+def insert_documents(
+    connection: Connection, encoder: Encoder, documents: list[tuple[Any, ...]], first_id: int
+) -> None:
+    """Insert the search documents of customers whose ids are all >= ``first_id`` (new ones).
+
+    Indexing them with one INSERT … SELECT per full-text index is ~4x faster than the triggers
+    firing row by row; DDL is transactional in SQLite, so no one ever sees the triggers missing.
+    """
     # Ascending rank keys (rowids): the order SQLite's table and full-text indexes take fastest.
-    rows.documents.sort(key=lambda row: int(row[0]))
+    documents.sort(key=lambda row: int(row[0]))
     if not (encoder.raw and _has_search_triggers(connection)):
-        _insert(connection, encoder, SearchDocument, DOCUMENT_COLUMNS, rows.documents)
+        insert_rows(connection, encoder, SearchDocument, DOCUMENT_COLUMNS, documents)
         return
-    # Indexing the batch with one INSERT … SELECT per index is ~4x faster than the triggers
-    # firing row by row; DDL is transactional in SQLite, so no one ever sees them missing.
     # (Imported here, as below: fts.py imports alembic, which only this path needs.)
     from models.migrations.fts import SEARCH_TRIGGERS, sqlite_index_rows_sql, sqlite_trigger_sql
 
     for trigger in SEARCH_TRIGGERS:
         connection.exec_driver_sql(f"DROP TRIGGER {trigger}")
-    _insert(connection, encoder, SearchDocument, DOCUMENT_COLUMNS, rows.documents)
-    first_id = int(rows.customers[0][0])
-    for statement in sqlite_index_rows_sql(f"customer_id >= {first_id}"):
+    insert_rows(connection, encoder, SearchDocument, DOCUMENT_COLUMNS, documents)
+    for statement in sqlite_index_rows_sql(f"customer_id >= {int(first_id)}"):
         connection.exec_driver_sql(statement)
     for statement in sqlite_trigger_sql():
         connection.exec_driver_sql(statement)
 
 
-def _insert(
+def insert_rows(
     connection: Connection, encoder: Encoder, entity: type[Base], columns: Sequence[str],
     rows: list[tuple[Any, ...]],
 ) -> None:

@@ -1,0 +1,295 @@
+"""Write an import plan in one transaction: everything lands, or (on an error or a cancel)
+nothing does.
+
+New regulars go in bulk, as the seeder writes them (models/seeding/writer.py): one executemany
+per table and, on SQLite, the new search documents full-text indexed once instead of by row
+triggers. Updated regulars go through the ORM one by one, since an update only fills gaps and
+re-importing a file updates few of them.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import Boolean, Connection, Table
+from sqlalchemy.orm import Session
+
+from models.audit import record_event
+from models.base import Base, UTCDateTime, utcnow
+from models.customers import recount_visits
+from models.entities import Customer, CustomerTag, Note, Visit
+from models.importing.planning import (
+    ImportPlan,
+    PlannedRow,
+    earlier_visits,
+    known_customer,
+    load_existing,
+    plan_import,
+    profile_changes,
+    visit_times,
+)
+from models.importing.records import CustomerHistory, ImportRecord, ParsedFile
+from models.search.documents import document_values
+from models.seeding.rows import DOCUMENT_COLUMNS, Encoder
+from models.seeding.writer import begin_batch, insert_documents, insert_rows, next_customer_id
+
+Progress = Callable[[int, int], bool]  # (done, total) -> keep going?
+BATCH = 2_000
+
+
+class ImportCancelled(Exception):  # noqa: N818 (a cancel is not an error)
+    """The person cancelled; the transaction must be rolled back (nothing was written)."""
+
+
+@dataclass
+class ImportReport:
+    format_label: str
+    plan: ImportPlan
+    dry_run: bool
+    created: int = 0
+    updated: int = 0
+    combined: int = 0  # rows folded into an earlier row of the same file
+    seconds: float = 0.0
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def skipped(self) -> list[PlannedRow]:
+        return self.plan.skipped
+
+    def summary(self) -> str:
+        verb = "Would add" if self.dry_run else "Added"
+        update = "update" if self.dry_run else "updated"
+        parts = [f"{verb} {self.created:,} new regular{'s' * (self.created != 1)}",
+                 f"{update} {self.updated:,}"]
+        if self.combined:
+            parts.append(f"{self.combined:,} row{'s' * (self.combined != 1)} combined with "
+                         "an earlier row of the same person")
+        parts.append(f"skipped {len(self.skipped):,} row{'s' * (len(self.skipped) != 1)}")
+        return ", ".join(parts) + "."
+
+
+def report_for(plan: ImportPlan, *, dry_run: bool) -> ImportReport:
+    report = ImportReport(plan.parsed.format_label, plan, dry_run)
+    report.created = len(plan.creates)
+    report.updated = len(plan.updates)
+    report.combined = sum(1 for row in plan.rows
+                          if row.into_line is not None and row.action != "skip")
+    report.warnings = [w for row in plan.rows if row.record and row.into_line is None
+                       for w in row.record.warnings]
+    return report
+
+
+def preview_import(session: Session, parsed: ParsedFile) -> ImportReport:
+    """What importing would do, without writing anything (``--dry-run`` and the preview)."""
+    return report_for(plan_import(session, parsed), dry_run=True)
+
+
+def import_parsed(
+    session: Session, parsed: ParsedFile, *, progress: Progress | None = None,
+    actor: str = "", source_name: str = "", now: datetime | None = None,
+) -> ImportReport:
+    """Plan again under the write lock (the database may have changed since the preview) and
+    write. The caller owns the transaction: ``with sessions.begin() as session``."""
+    started = time.perf_counter()
+    now = now or utcnow()
+    connection = session.connection()
+    begin_batch(connection)  # SQLite: take the write lock before reading what to match
+    plan = plan_import(session, parsed)
+    report = report_for(plan, dry_run=False)
+    updates, creates = plan.updates, plan.creates
+    with_history = [row for row in [*updates, *creates]
+                    if row.record is not None and _has_more_history(row.record.history)]
+    total = len(updates) + len(creates) + len(with_history)
+    done = 0
+
+    def advance(step: int) -> None:
+        nonlocal done
+        done += step
+        if progress is not None and not progress(done, total):
+            raise ImportCancelled
+
+    advance(0)
+    existing = load_existing(session, [row.customer_id for row in updates
+                                       if row.customer_id is not None])
+    for row in updates:
+        assert row.record is not None and row.customer_id is not None
+        _update(session, row.customer_id, row.record, existing[row.customer_id], now)
+        advance(1)
+    session.flush()
+    new_ids = _create_all(session, connection, creates, now, advance)
+    if with_history:
+        from models.importing.history import write_history  # only JSON files carry history
+
+        for row in with_history:
+            assert row.record is not None and row.record.history is not None
+            customer_id = row.customer_id if row.customer_id is not None else new_ids[row.line]
+            history = row.record.history
+            if row.action == "create":  # its visits went in with the bulk insert
+                history = replace(history, visits=[])
+            write_history(session, customer_id, history)
+            advance(1)
+    record_event(session, "import", actor=actor, record_type="customer",
+                 summary=f"{source_name or 'a file'} ({parsed.format_label}): "
+                         f"{report.summary()}")
+    session.flush()
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _has_more_history(history: CustomerHistory | None) -> bool:
+    return history is not None and bool(
+        history.problems or history.follow_ups or history.problem_draft or history.visits
+    )
+
+
+def _update(
+    session: Session, customer_id: int, record: ImportRecord, existing: Any, now: datetime
+) -> None:
+    customer = session.get(Customer, customer_id, with_for_update=True)
+    assert customer is not None
+    known = known_customer(customer)
+    for column, value in profile_changes(known, record).items():
+        setattr(customer, column, value)
+    if customer.consent_given and customer.consent_at is None:
+        customer.consent_at = now
+    for tag in record.tags:
+        if tag not in existing.tags:
+            session.add(CustomerTag(customer_id=customer_id, name=tag))
+    for note in record.notes:
+        if note.text not in existing.notes:
+            at = note.created_at or now
+            session.add(Note(customer_id=customer_id, text=note.text, pinned=note.pinned,
+                             source=note.source, created_at=at, updated_at=at))
+    for at in visit_times(record):
+        if at not in existing.visits:
+            session.add(Visit(customer_id=customer_id, visited_at=at, items=""))
+    customer.updated_at = now
+    session.flush()
+    recount_visits(session, customer)
+
+
+def _history_visits(record: ImportRecord) -> list[tuple[datetime, str]]:
+    if record.history is None or not record.history.visits:
+        return [(at, "") for at in visit_times(record)]
+    visits: list[tuple[datetime, str]] = []
+    for visit in record.history.visits:
+        at = visit.get("at")
+        moment = datetime.fromisoformat(at) if isinstance(at, str) else at
+        if isinstance(moment, datetime):
+            visits.append((moment if moment.tzinfo else moment.replace(tzinfo=UTC),
+                           str(visit.get("items") or "")))
+    return sorted(visits)
+
+
+def _earlier(record: ImportRecord) -> int:
+    if record.history is not None:
+        return int(getattr(record.history, "earlier_visits", 0) or 0)
+    return earlier_visits(record)
+
+
+def _create_all(
+    session: Session, connection: Connection, rows: Sequence[PlannedRow], now: datetime,
+    advance: Callable[[int], None],
+) -> dict[int, int]:
+    """Insert the new regulars in batches; returns file line -> new customer id."""
+    encoder = Encoder.for_connection(connection)
+    new_ids: dict[int, int] = {}
+    for start in range(0, len(rows), BATCH):
+        batch = rows[start:start + BATCH]
+        first_id = next_customer_id(connection)
+        customers: list[dict[str, Any]] = []
+        tags: list[dict[str, Any]] = []
+        notes: list[dict[str, Any]] = []
+        visits: list[dict[str, Any]] = []
+        documents: list[tuple[Any, ...]] = []
+        for offset, row in enumerate(batch):
+            record = row.record
+            assert record is not None
+            cid = first_id + offset
+            new_ids[row.line] = cid
+            created = record.created_at or now
+            times = _history_visits(record)
+            earlier = _earlier(record)
+            last_visit = times[-1][0] if times else None
+            consent = bool(record.consent_given)
+            customers.append({
+                "id": cid, "name": record.name, "goes_by": record.goes_by,
+                "phone": record.phone, "email": record.email, "description": record.description,
+                "usuals": record.usuals, "preferences": record.preferences,
+                "allergies": record.allergies, "talking_points": record.talking_points,
+                "birthday_month": record.birthday_month, "birthday_day": record.birthday_day,
+                "birthday_year": record.birthday_year, "consent_given": consent,
+                "consent_at": (record.consent_at or now) if consent else None,
+                "consent_by": record.consent_by if consent else "",
+                "do_not_remember": record.do_not_remember,
+                "do_not_remember_at": (now if record.do_not_remember else None),
+                "forgotten_at": None, "earlier_visits": earlier,
+                "visit_count": len(times) + earlier, "last_visit_at": last_visit,
+                "created_at": created, "updated_at": created,
+            })
+            tags.extend({"customer_id": cid, "name": tag} for tag in record.tags)
+            for note in record.notes:
+                at = note.created_at or now
+                notes.append({"customer_id": cid, "text": note.text, "pinned": note.pinned,
+                              "source": note.source, "created_at": at, "updated_at": at})
+            visits.extend({"customer_id": cid, "visited_at": at, "items": items}
+                          for at, items in times)
+            values = document_values(
+                customer_id=cid, name=record.name, goes_by=record.goes_by, phone=record.phone,
+                email=record.email, description=record.description, usuals=record.usuals,
+                preferences=record.preferences, allergies=record.allergies,
+                talking_points=record.talking_points, tags=record.tags,
+                notes=[note.text for note in record.notes],
+                last_seen=last_visit or created, visit_count=len(times) + earlier,
+            )
+            documents.append(tuple(values[c] for c in DOCUMENT_COLUMNS))
+        _insert_dicts(connection, encoder, Customer, customers)
+        _insert_dicts(connection, encoder, CustomerTag, tags)
+        _insert_dicts(connection, encoder, Note, notes)
+        _insert_dicts(connection, encoder, Visit, visits)
+        insert_documents(connection, encoder, documents, first_id)
+        _advance_sequence(connection)
+        advance(len(batch))
+    return new_ids
+
+
+def _insert_dicts(
+    connection: Connection, encoder: Encoder, entity: type[Base], rows: list[dict[str, Any]]
+) -> None:
+    if not rows:
+        return
+    table = entity.__table__
+    assert isinstance(table, Table)
+    columns = [c.name for c in table.c if c.name in rows[0]]
+    if not encoder.raw:
+        insert_rows(connection, encoder, entity, columns,
+                    [tuple(row[c] for c in columns) for row in rows])
+        return
+    # The raw path binds values in SQLAlchemy's SQLite storage form (see Encoder).
+    converters: list[Callable[[Any], Any]] = []
+    for name in columns:
+        column_type = table.c[name].type
+        if isinstance(column_type, UTCDateTime):
+            converters.append(lambda v: None if v is None else encoder.moment(v))
+        elif column_type.__class__.__name__ == "JSON":
+            converters.append(json.dumps)
+        elif isinstance(column_type, Boolean):
+            converters.append(lambda v: None if v is None else int(v))
+        else:
+            converters.append(lambda v: v)
+    pairs = list(zip(columns, converters, strict=True))
+    insert_rows(connection, encoder, entity, columns,
+                [tuple(convert(row[name]) for name, convert in pairs) for row in rows])
+
+
+def _advance_sequence(connection: Connection) -> None:
+    if connection.dialect.name == "postgresql":
+        connection.exec_driver_sql(
+            "SELECT setval(pg_get_serial_sequence('customer', 'id'), "
+            "(SELECT coalesce(max(id), 1) FROM customer))"
+        )

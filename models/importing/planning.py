@@ -1,0 +1,449 @@
+"""Decide, for every imported record, whether it adds a regular, updates one, or is skipped.
+
+The rules, in order:
+
+1. A row matches an existing regular with the same phone (its last 10 digits, or all of them
+   when shorter) or the same e-mail address (case ignored).
+2. Otherwise, a row matches a regular with the same name (accents and case ignored) unless their
+   phone numbers or e-mail addresses differ: same name, different phone is another person.
+   Two regulars of that name already here is ambiguous, and the row is skipped.
+3. Rows within the file are matched against the rows before them the same way (Square's instant
+   profiles are often a second copy of a directory entry), and folded into that row.
+
+An update fills what the regular's profile is missing, adds tags, notes and visits it does not
+have yet, and never overwrites what staff already wrote; a row that would change nothing is
+skipped as "already up to date". Forgotten regulars are never matched (nothing is left to match
+on), and a regular who asked not to be remembered is never updated.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from typing import Literal
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from models.customers import NOTE_MAX, CustomerDraft
+from models.entities import Customer, CustomerTag, Note, Visit
+from models.importing.records import ImportedNote, ImportRecord, ParsedFile
+from models.search.folding import digits, fold
+from models.validation import check_text
+
+Action = Literal["create", "update", "skip"]
+ACTION_LABELS: dict[str, str] = {"create": "Add", "update": "Update", "skip": "Skip"}
+_LOOKUP_CHUNK = 500  # ids per IN (...) list: well under every engine's parameter limit
+
+
+def phone_key(phone: str) -> str:
+    """What two phone numbers must share to be the same number: the last 10 digits (so
+    "+1 213 555 0142" is "(213) 555-0142"), or all of them when there are fewer."""
+    found = digits(phone.lower().split("x")[0])  # an extension does not identify anyone
+    if len(found) < 7:
+        return ""
+    return found[-10:]
+
+
+def email_key(email: str) -> str:
+    return email.strip().casefold()
+
+
+def name_key(name: str, goes_by: str) -> str:
+    """A full name, or (only when there is none) the name they go by, marked so the two kinds
+    never match each other."""
+    if name.strip():
+        return "n:" + " ".join(fold(name).split())
+    if goes_by.strip():
+        return "g:" + " ".join(fold(goes_by).split())
+    return ""
+
+
+@dataclass
+class PlannedRow:
+    """One line of the preview and of the report."""
+
+    line: int
+    action: Action
+    reason: str
+    record: ImportRecord | None = None  # None for rows the reader already skipped
+    customer_id: int | None = None  # the regular an update changes
+    into_line: int | None = None  # an earlier row of the file this one was folded into
+    label: str = ""  # who the row is about, for the preview ("Zoë Park", "the corgi owner")
+
+
+@dataclass
+class ImportPlan:
+    parsed: ParsedFile
+    rows: list[PlannedRow] = field(default_factory=list)
+
+    def count(self, action: Action) -> int:
+        return sum(1 for row in self.rows if row.action == action)
+
+    @property
+    def creates(self) -> list[PlannedRow]:
+        return [row for row in self.rows if row.action == "create" and row.into_line is None]
+
+    @property
+    def updates(self) -> list[PlannedRow]:
+        return [row for row in self.rows if row.action == "update" and row.into_line is None]
+
+    @property
+    def skipped(self) -> list[PlannedRow]:
+        return [row for row in self.rows if row.action == "skip"]
+
+
+@dataclass
+class _Known:
+    """An existing regular, as much as matching and the "what would change" test need."""
+
+    id: int
+    name: str
+    goes_by: str
+    phone: str
+    email: str
+    description: str
+    birthday: tuple[int | None, int | None, int | None]
+    consent_given: bool
+    do_not_remember: bool
+    earlier_visits: int
+    usuals: list[str]
+    preferences: list[str]
+    allergies: list[str]
+    talking_points: list[str]
+
+
+class _Index:
+    """Phone, e-mail and name -> the rows (existing regulars or earlier file rows) they lead to."""
+
+    def __init__(self) -> None:
+        self.phones: dict[str, int] = {}
+        self.emails: dict[str, int] = {}
+        self.names: dict[str, list[int]] = {}
+
+    def add(self, key: int, phone: str, email: str, name: str, goes_by: str) -> None:
+        if (p := phone_key(phone)) and p not in self.phones:
+            self.phones[p] = key
+        if (e := email_key(email)) and e not in self.emails:
+            self.emails[e] = key
+        if n := name_key(name, goes_by):
+            self.names.setdefault(n, []).append(key)
+
+
+def validation_problem(record: ImportRecord) -> str | None:
+    """Why the record cannot become a regular, or None. Bad notes are dropped with a warning
+    instead (the profile is still worth having)."""
+    draft = record_draft(record)
+    errors = draft.cleaned().problems()
+    if errors:
+        return next(iter(errors.values()))
+    return None
+
+
+def record_draft(record: ImportRecord) -> CustomerDraft:
+    return CustomerDraft(
+        name=record.name, goes_by=record.goes_by, phone=record.phone, email=record.email,
+        description=record.description, usuals=list(record.usuals),
+        preferences=list(record.preferences), allergies=list(record.allergies),
+        talking_points=list(record.talking_points), tags=list(record.tags),
+        birthday_month=record.birthday_month, birthday_day=record.birthday_day,
+        birthday_year=record.birthday_year, consent_given=bool(record.consent_given),
+    )
+
+
+def cleaned_record(record: ImportRecord) -> ImportRecord:
+    """The record as it will be stored: the draft's cleaning applied, unusable notes dropped."""
+    clean = record_draft(record).cleaned()
+    notes: list[ImportedNote] = []
+    warnings = list(record.warnings)
+    for note in record.notes:
+        text = note.text.strip()
+        if not text:
+            continue
+        problem = check_text(text, "A note", NOTE_MAX, multiline=True)
+        if problem:
+            warnings.append(f"line {record.line}: note left out: {problem}")
+            continue
+        notes.append(replace(note, text=text))
+    return replace(
+        record, name=clean.name, goes_by=clean.goes_by, phone=clean.phone, email=clean.email,
+        description=clean.description, usuals=clean.usuals, preferences=clean.preferences,
+        allergies=clean.allergies, talking_points=clean.talking_points, tags=clean.tags,
+        notes=notes, warnings=warnings,
+    )
+
+
+def record_label(record: ImportRecord) -> str:
+    if record.name and record.goes_by and record.goes_by != record.name:
+        return f"{record.name} ({record.goes_by})"
+    return record.name or record.goes_by or record.description[:60] or "(no name)"
+
+
+def plan_import(session: Session, parsed: ParsedFile) -> ImportPlan:
+    """The plan for ``parsed`` against what is in the database now (read-only)."""
+    plan = ImportPlan(parsed)
+    rows: list[PlannedRow] = [
+        PlannedRow(skipped.line, "skip", skipped.reason) for skipped in parsed.skipped
+    ]
+    records: list[ImportRecord] = []
+    for record in parsed.records:
+        problem = validation_problem(record)
+        if problem:
+            rows.append(PlannedRow(record.line, "skip", problem, label=record_label(record)))
+        else:
+            records.append(cleaned_record(record))
+
+    known = _load_known(session)
+    existing = _Index()
+    for customer in known.values():
+        existing.add(customer.id, customer.phone, customer.email, customer.name,
+                     customer.goes_by)
+    in_file = _Index()
+    first_rows: dict[int, PlannedRow] = {}  # file line -> the row others fold into
+    matched: dict[int, PlannedRow] = {}  # regular id -> the row updating it
+    for record in records:
+        label = record_label(record)
+        earlier, why = _match(in_file, record, lambda line: first_rows[line].record)
+        if earlier is not None:
+            target = first_rows[earlier]
+            assert target.record is not None
+            target.record = fold_records(target.record, record)
+            rows.append(PlannedRow(record.line, target.action,
+                                   f"same person as line {earlier} ({why}); combined with it",
+                                   record, target.customer_id, earlier, label))
+            continue
+        customer_id, why = _match(existing, record, lambda cid: _known_record(known[cid]))
+        if customer_id is None and why:
+            row = PlannedRow(record.line, "skip", why, record, label=label)
+        elif customer_id is None:
+            row = PlannedRow(record.line, "create", "new regular", record, label=label)
+        elif known[customer_id].do_not_remember:
+            row = PlannedRow(record.line, "skip",
+                             f"{_who(known[customer_id])} asked not to be remembered",
+                             record, customer_id, label=label)
+        elif customer_id in matched:
+            first = matched[customer_id]
+            assert first.record is not None
+            first.record = fold_records(first.record, record)
+            row = PlannedRow(record.line, first.action,
+                             f"same regular as line {first.line} ({why}); combined with it",
+                             record, customer_id, first.line, label)
+        else:
+            row = PlannedRow(record.line, "update", f"{why} as {_who(known[customer_id])}",
+                             record, customer_id, label=label)
+            matched[customer_id] = row
+        rows.append(row)
+        if row.into_line is None and (row.action != "skip" or row.customer_id is not None):
+            first_rows[record.line] = row
+            in_file.add(record.line, record.phone, record.email, record.name, record.goes_by)
+
+    _skip_unchanged(session, known, [r for r in rows if r.action == "update"
+                                     and r.into_line is None])
+    # Rows folded into a row that turned out unchanged are unchanged too.
+    by_line = {row.line: row for row in rows if row.into_line is None}
+    for row in rows:
+        if row.into_line is not None and by_line[row.into_line].action == "skip":
+            row.action = "skip"
+    rows.sort(key=lambda row: row.line)
+    plan.rows = rows
+    return plan
+
+
+def _who(customer: _Known) -> str:
+    name = customer.name or customer.goes_by or customer.description[:40] or "a regular"
+    return f"{name} (#{customer.id})"
+
+
+def _known_record(customer: _Known) -> ImportRecord:
+    return ImportRecord(line=0, name=customer.name, goes_by=customer.goes_by,
+                        phone=customer.phone, email=customer.email)
+
+
+def _match(
+    index: _Index, record: ImportRecord, record_of: object
+) -> tuple[int | None, str]:
+    """(the matching key, why) or (None, a reason to skip) or (None, "")."""
+    if (p := phone_key(record.phone)) and p in index.phones:
+        return index.phones[p], "same phone"
+    if (e := email_key(record.email)) and e in index.emails:
+        return index.emails[e], "same e-mail"
+    n = name_key(record.name, record.goes_by)
+    if not n or n not in index.names:
+        return None, ""
+    get = record_of if callable(record_of) else None
+    assert get is not None
+    candidates = [key for key in index.names[n] if not _conflicts(get(key), record)]
+    if not candidates:
+        return None, ""  # same name, different contact: another person
+    if len(candidates) > 1:
+        return None, (f"{len(candidates)} regulars are already called "
+                      f"“{record.name or record.goes_by}”; add or merge this one by hand")
+    return candidates[0], "same name"
+
+
+def _conflicts(a: ImportRecord | None, b: ImportRecord) -> bool:
+    if a is None:
+        return False
+    pa, pb = phone_key(a.phone), phone_key(b.phone)
+    ea, eb = email_key(a.email), email_key(b.email)
+    return bool(pa and pb and pa != pb) or bool(ea and eb and ea != eb)
+
+
+def _merge_lists(first: Sequence[str], second: Iterable[str]) -> list[str]:
+    return list(dict.fromkeys([*first, *second]))
+
+
+def fold_records(first: ImportRecord, second: ImportRecord) -> ImportRecord:
+    """Two rows about one person: the first row's values win, the second fills its gaps;
+    lists, notes and visit history are combined."""
+    def pick(a: str, b: str) -> str:
+        return a or b
+
+    count: int | None = None
+    if first.visit_count is not None or second.visit_count is not None:
+        count = (first.visit_count or 0) + (second.visit_count or 0)
+    firsts = [d for d in (first.first_visit, second.first_visit) if d is not None]
+    lasts = [d for d in (first.last_visit, second.last_visit) if d is not None]
+    birthday_from = first if first.birthday_month is not None else second
+    return replace(
+        first,
+        name=pick(first.name, second.name), goes_by=pick(first.goes_by, second.goes_by),
+        phone=pick(first.phone, second.phone), email=pick(first.email, second.email),
+        description=pick(first.description, second.description),
+        usuals=_merge_lists(first.usuals, second.usuals),
+        preferences=_merge_lists(first.preferences, second.preferences),
+        allergies=_merge_lists(first.allergies, second.allergies),
+        talking_points=_merge_lists(first.talking_points, second.talking_points),
+        tags=_merge_lists(first.tags, second.tags),
+        birthday_month=birthday_from.birthday_month, birthday_day=birthday_from.birthday_day,
+        birthday_year=birthday_from.birthday_year,
+        notes=[*first.notes, *(n for n in second.notes
+                               if n.text not in {m.text for m in first.notes})],
+        first_visit=min(firsts) if firsts else None, last_visit=max(lasts) if lasts else None,
+        visit_count=count,
+        consent_given=first.consent_given if first.consent_given is not None
+        else second.consent_given,
+        warnings=[*first.warnings, *second.warnings],
+    )
+
+
+def visit_times(record: ImportRecord) -> list[datetime]:
+    """The visits an import logs for a CSV/vCard row: its first and last visit, once each."""
+    return sorted({d for d in (record.first_visit, record.last_visit) if d is not None})
+
+
+def earlier_visits(record: ImportRecord) -> int:
+    """Visits the other system counted beyond the ones the import logs."""
+    if record.visit_count is None:
+        return 0
+    return max(0, record.visit_count - len(visit_times(record)))
+
+
+def known_customer(customer: Customer) -> _Known:
+    return _Known(
+        customer.id, customer.name, customer.goes_by, customer.phone, customer.email,
+        customer.description,
+        (customer.birthday_month, customer.birthday_day, customer.birthday_year),
+        customer.consent_given, customer.do_not_remember, customer.earlier_visits,
+        list(customer.usuals), list(customer.preferences), list(customer.allergies),
+        list(customer.talking_points),
+    )
+
+
+def _load_known(session: Session) -> dict[int, _Known]:
+    rows = session.execute(
+        select(
+            Customer.id, Customer.name, Customer.goes_by, Customer.phone, Customer.email,
+            Customer.description, Customer.birthday_month, Customer.birthday_day,
+            Customer.birthday_year, Customer.consent_given, Customer.do_not_remember,
+            Customer.earlier_visits, Customer.usuals, Customer.preferences, Customer.allergies,
+            Customer.talking_points,
+        ).where(Customer.forgotten_at.is_(None)).order_by(Customer.id)
+    )
+    return {
+        row.id: _Known(
+            row.id, row.name, row.goes_by, row.phone, row.email, row.description,
+            (row.birthday_month, row.birthday_day, row.birthday_year), row.consent_given,
+            row.do_not_remember, row.earlier_visits, list(row.usuals or []),
+            list(row.preferences or []), list(row.allergies or []),
+            list(row.talking_points or []),
+        )
+        for row in rows
+    }
+
+
+def chunks(values: Sequence[int], size: int = _LOOKUP_CHUNK) -> Iterator[Sequence[int]]:
+    for start in range(0, len(values), size):
+        yield values[start:start + size]
+
+
+@dataclass
+class Existing:
+    """What a matched regular already has of the things an import can add."""
+
+    tags: set[str] = field(default_factory=set)
+    notes: set[str] = field(default_factory=set)
+    visits: set[datetime] = field(default_factory=set)
+
+
+def load_existing(session: Session, ids: Sequence[int]) -> dict[int, Existing]:
+    found: dict[int, Existing] = {cid: Existing() for cid in ids}
+    for part in chunks(list(ids)):
+        for cid, tag in session.execute(
+            select(CustomerTag.customer_id, CustomerTag.name)
+            .where(CustomerTag.customer_id.in_(part))
+        ):
+            found[cid].tags.add(tag)
+        for cid, text in session.execute(
+            select(Note.customer_id, Note.text).where(Note.customer_id.in_(part))
+        ):
+            found[cid].notes.add(text)
+        for cid, at in session.execute(
+            select(Visit.customer_id, Visit.visited_at).where(Visit.customer_id.in_(part))
+        ):
+            found[cid].visits.add(at)
+    return found
+
+
+def profile_changes(customer: _Known | None, record: ImportRecord) -> dict[str, object]:
+    """Column -> new value for what the record fills in on the regular's profile."""
+    if customer is None:
+        return {}
+    changes: dict[str, object] = {}
+    for column in ("name", "goes_by", "phone", "email", "description"):
+        if not getattr(customer, column) and getattr(record, column):
+            changes[column] = getattr(record, column)
+    for column in ("usuals", "preferences", "allergies", "talking_points"):
+        current: list[str] = getattr(customer, column)
+        added = [v for v in getattr(record, column) if v not in current]
+        if added:
+            changes[column] = [*current, *added]
+    if customer.birthday[0] is None and record.birthday_month is not None:
+        changes.update(birthday_month=record.birthday_month, birthday_day=record.birthday_day,
+                       birthday_year=record.birthday_year)
+    if record.consent_given and not customer.consent_given:
+        changes.update(consent_given=True, consent_at=record.consent_at,
+                       consent_by=record.consent_by)
+    if earlier_visits(record) > customer.earlier_visits:
+        changes["earlier_visits"] = earlier_visits(record)
+    return changes
+
+
+def _skip_unchanged(session: Session, known: dict[int, _Known], rows: list[PlannedRow]) -> None:
+    ids = [row.customer_id for row in rows if row.customer_id is not None]
+    have = load_existing(session, ids)
+    for row in rows:
+        assert row.record is not None and row.customer_id is not None
+        record = row.record
+        existing = have[row.customer_id]
+        new_tags = set(record.tags) - existing.tags
+        new_notes = [n for n in record.notes if n.text not in existing.notes]
+        new_visits = [t for t in visit_times(record) if t not in existing.visits]
+        history = record.history is not None and bool(
+            record.history.visits or record.history.problems or record.history.follow_ups
+        )
+        if not (profile_changes(known[row.customer_id], record) or new_tags or new_notes
+                or new_visits or history):
+            row.action = "skip"
+            row.reason = f"already up to date ({row.reason})"
