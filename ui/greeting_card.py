@@ -206,12 +206,23 @@ class GreetingCardWidget(QFrame):
         ])
         self.details.setText(self._details(card, now))
         self.details.setVisible(bool(self.details.text()))
+        self.consent.setText(self._consent_line(card))
+        self.consent.setProperty("doNotRemember", card.do_not_remember_at is not None)
+        self.consent.style().unpolish(self.consent)
+        self.consent.style().polish(self.consent)
+        rememberable = card.do_not_remember_at is None
+        self.note_button.setEnabled(rememberable)
+        self.problem_button.setEnabled(rememberable)
+
+    @staticmethod
+    def _consent_line(card: GreetingCard) -> str:
+        by = f" (recorded by {card.consent_by})" if card.consent_by else ""
+        if card.do_not_remember_at is not None:
+            return (f"Asked not to be remembered on {card.do_not_remember_at.astimezone():%d %b %Y}"
+                    f"{by}: only their name and visits are kept — no notes or details.")
         if card.consent_given and card.consent_at:
-            self.consent.setText(
-                f"Agreed to be remembered on {card.consent_at.astimezone():%d %b %Y}."
-            )
-        else:
-            self.consent.setText("No consent recorded yet: ask before noting personal details.")
+            return f"Agreed to be remembered on {card.consent_at.astimezone():%d %b %Y}{by}."
+        return "No consent recorded yet: ask before noting personal details."
 
     def _show_last_time(self, card: GreetingCard, now: datetime | None) -> None:
         for box in self._last_time_boxes:

@@ -28,6 +28,7 @@ from models.base import utcnow
 from models.wording import greeting_name
 from ui.check_in_command import UNDO_WINDOW_SECONDS, CheckInCommand
 from ui.customer_dialog import CustomerDialog
+from ui.data_actions import DataActions
 from ui.greeting_card import GreetingCardWidget
 from ui.note_dialog import NoteDialog
 from ui.problem_dialog import ProblemDialog
@@ -223,6 +224,7 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self.new_action)
         file_menu.addSeparator()
         file_menu.addAction(self.settings_action)
+        self.data_actions = DataActions(self)
         file_menu.addSeparator()
         file_menu.addAction(quit_action)
         edit_menu = menu.addMenu("&Edit")
@@ -233,6 +235,7 @@ class MainWindow(QMainWindow):
         customer_menu.addSeparator()
         customer_menu.addAction(self.follow_ups_action)
         # Kept apart from the customer actions: these are for whoever leads the shift.
+        self.data_actions.add_to_menus(file_menu, customer_menu, before=self.settings_action)
         team_menu = menu.addMenu("&Team")
         team_menu.addAction(self.teammates_action)
         help_menu = menu.addMenu("&Help")
@@ -292,6 +295,26 @@ class MainWindow(QMainWindow):
                 models.load_card(session, first.id)
 
     # ----- search ---------------------------------------------------------------------------
+
+    @property
+    def sessions(self) -> models.SessionFactory:
+        return self._sessions
+
+    def refresh_after_change(self, customer_id: int | None) -> None:
+        """Another dialog changed data: re-run the search, keeping (and reloading) the card."""
+        self._refresh_results(keep_customer=customer_id)
+        if customer_id is not None:
+            self._show_card(customer_id, reload=True)
+        self.refresh_work_counts()
+
+    def _refuses_details(self, match: models.CustomerMatch, what: str) -> bool:
+        """True (with a message) when the regular asked not to be remembered."""
+        card = self.card.card
+        if card is None or card.id != match.id or card.do_not_remember_at is None:
+            return False
+        self.show_toast(f"{match.display_name} asked not to be remembered: no {what} are kept.",
+                        error=True)
+        return True
 
     def now(self) -> datetime:
         return self._clock()
@@ -373,7 +396,7 @@ class MainWindow(QMainWindow):
         match = self.results_model.match_at(index.row()) if index.isValid() else None
         self._show_card(match.id if match else None)
 
-    def _selected_or_hint(self, hint: str) -> models.CustomerMatch | None:
+    def selected_or_hint(self, hint: str) -> models.CustomerMatch | None:
         """The selected regular; with nobody selected, say what to do instead."""
         match = self.selected_match()
         if match is None:
@@ -415,7 +438,7 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def open_selected(self) -> None:
-        match = self._selected_or_hint("Nobody selected — type a name first.")
+        match = self.selected_or_hint("Nobody selected — type a name first.")
         if match is None:
             return
         self._card_timer.stop()
@@ -423,14 +446,14 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def check_in_selected(self) -> None:
-        match = self._selected_or_hint("Find the regular first, then press Ctrl+Enter.")
+        match = self.selected_or_hint("Find the regular first, then press Ctrl+Enter.")
         if match is None:
             return
         name = greeting_name(match.name, match.goes_by) or match.description
         try:
             with self._sessions.begin() as session:
                 visit_id = models.check_in(session, match.id)
-        except models.NotFoundError as exc:
+        except (models.NotFoundError, models.ValidationError) as exc:
             self.show_toast(str(exc), error=True)
             self._refresh_results()
             return
@@ -482,7 +505,7 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def edit_selected(self) -> None:
-        match = self._selected_or_hint("Find the regular to edit first.")
+        match = self.selected_or_hint("Find the regular to edit first.")
         if match is None:
             return
         try:
@@ -503,8 +526,8 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def add_note_to_selected(self) -> None:
-        match = self._selected_or_hint("Find the regular first, then add the note.")
-        if match is None:
+        match = self.selected_or_hint("Find the regular first, then add the note.")
+        if match is None or self._refuses_details(match, "notes"):
             return
 
         def save(text: str, pinned: bool) -> int:
@@ -539,8 +562,8 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def log_problem_for_selected(self) -> None:
-        match = self._selected_or_hint("Find the regular first, then press Ctrl+P.")
-        if match is None:
+        match = self.selected_or_hint("Find the regular first, then press Ctrl+P.")
+        if match is None or self._refuses_details(match, "problems"):
             return
         customer_id, who = match.id, match.display_name
         with self._sessions() as session:
@@ -619,7 +642,7 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def show_timeline_of_selected(self) -> None:
-        match = self._selected_or_hint("Find the regular first, then press Ctrl+T.")
+        match = self.selected_or_hint("Find the regular first, then press Ctrl+T.")
         if match is None:
             return
         # Imported when first used: the counter should be on screen before the rarer dialogs load.
@@ -728,5 +751,9 @@ class MainWindow(QMainWindow):
             "Ctrl+T          the regular's timeline\n"
             "Ctrl+Shift+F    follow-ups due\n"
             "Ctrl+Shift+T    teammates to check on\n"
+            "Ctrl+Shift+P    consent and privacy\n"
+            "Ctrl+M          merge with another profile\n"
+            "Ctrl+I          import customers (owners)\n"
+            "Ctrl+Shift+E    export all customers (owners)\n"
             "Ctrl+F          back to the search box",
         )

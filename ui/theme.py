@@ -118,8 +118,50 @@ QDialogButtonBox QPushButton:default {{
 QPushButton#checkInButton {{ font-size: 16px; }}
 QDialogButtonBox QPushButton {{ min-width: 96px; }}
 QPushButton:disabled {{ background: {t.border}; color: {t.muted}; }}
+QLabel#consentLabel[doNotRemember="true"] {{ color: {t.alert}; font-weight: 600; }}
 QLabel#welcomeTitle {{ font-size: 26px; font-weight: 700; color: {t.text}; }}
 QLabel#welcomeStep {{ font-size: 15px; color: {t.text}; }}
+QLabel#importPageTitle {{ font-size: 20px; font-weight: 700; color: {t.text}; }}
+QLabel#importSteps {{ color: {t.muted}; font-size: 12px; }}
+QLabel#detectedLabel, QLabel#reportSaved, QLabel#importStatus {{ color: {t.muted}; }}
+QLabel#detectedLabel[state="ok"], QLabel#reportSaved[state="ok"] {{
+    color: {t.success}; font-weight: 600;
+}}
+QLabel#detectedLabel[state="error"], QLabel#reportSaved[state="error"],
+QLabel#importStatus[state="error"], QLabel#mappingError, QLabel#previewError {{
+    color: {t.alert}; font-weight: 600;
+}}
+QLabel#importStatus {{ font-size: 16px; color: {t.text}; }}
+QLabel#previewCounts, QLabel#importSummary {{
+    font-size: 22px; font-weight: 700; color: {t.text};
+}}
+QLabel#mappingColumnName {{ font-weight: 600; color: {t.text}; }}
+QScrollArea#mappingTable {{
+    background: {t.surface}; border: 1px solid {t.border}; border-radius: 8px;
+}}
+QWidget#mappingRows {{ background: {t.surface}; }}
+QTableView#mappingPreview, QTableView#previewTable, QTableView#skippedList,
+QListWidget#previewWarnings {{
+    background: {t.surface}; border: 1px solid {t.border}; border-radius: 8px;
+    gridline-color: transparent; selection-background-color: {t.selection};
+    selection-color: {t.text}; alternate-background-color: #faf7f3; outline: 0;
+}}
+QDialog#importWizard QComboBox:focus {{ border: 2px solid {t.accent}; }}
+QListWidget#previewWarnings {{ color: {t.caution}; }}
+QProgressBar#importProgress, QProgressBar#readBusy, QProgressBar#previewBusy {{
+    background: {t.surface}; border: 1px solid {t.border}; border-radius: 5px;
+    text-align: center; color: {t.text}; min-height: 8px;
+}}
+QProgressBar#importProgress {{ min-height: 22px; }}
+QProgressBar#importProgress::chunk, QProgressBar#readBusy::chunk,
+QProgressBar#previewBusy::chunk {{ background: {t.accent}; border-radius: 4px; }}
+QFrame#importRule {{ color: {t.border}; }}
+QPushButton[primary="true"] {{
+    background: {t.accent}; color: {t.accent_text}; border: none; font-weight: 700;
+    padding: 7px 18px;
+}}
+QPushButton[primary="true"]:focus {{ border: 2px solid {t.text}; }}
+QPushButton[primary="true"]:disabled {{ background: {t.border}; color: {t.muted}; }}
 """
 
 

@@ -56,6 +56,32 @@ def build_parser() -> argparse.ArgumentParser:
                           help="only problems on or after DATE (YYYY-MM-DD, local time)")
     problems.add_argument("--json", action="store_true", help="print JSON instead of a table")
 
+    importing = sub.add_parser(
+        "import", parents=[common],
+        help="bring in customers from Square, Shopify, Google Contacts, vCard, CSV or JSON")
+    importing.add_argument("file", metavar="FILE", help="the exported file")
+    importing.add_argument("--format", default="auto", choices=IMPORT_FORMATS,
+                           help="the file's format (default: detect from the file)")
+    importing.add_argument("--dry-run", action="store_true",
+                           help="print what would happen without changing anything")
+    importing.add_argument("--by", default="", metavar="NAME",
+                           help="who is importing (for the audit trail)")
+
+    export = sub.add_parser(
+        "export", parents=[common],
+        help="write every customer with everything about them to a JSON or CSV file")
+    export.add_argument("file", metavar="FILE", help="where to write (.json or .csv)")
+    export.add_argument("--format", choices=("json", "csv"),
+                        help="default: from the file name, else json")
+
+    forget = sub.add_parser(
+        "forget", parents=[common],
+        help="erase one customer's personal data on their request (keeps anonymous counts)")
+    forget.add_argument("customer_id", type=_positive_int, metavar="CUSTOMER_ID")
+    forget.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+    forget.add_argument("--by", default="", metavar="NAME",
+                        help="who handled the request (for the audit trail)")
+
     seed = sub.add_parser("seed", parents=[common],
                           help="add synthetic regulars with visits and notes (for benchmarks)")
     seed.add_argument("--customers", type=_positive_int, required=True, metavar="N")
@@ -69,6 +95,11 @@ def build_parser() -> argparse.ArgumentParser:
                        metavar="F")
     bench.add_argument("--json", action="store_true", help="print JSON instead of a table")
     bench.add_argument("--keep", metavar="DIR", help="build the database in DIR and keep it")
+
+    bench_import = sub.add_parser(
+        "bench-import", help="measure importing, re-importing, exporting and forgetting")
+    bench_import.add_argument("--rows", type=_positive_int, default=100_000, metavar="N")
+    bench_import.add_argument("--json", action="store_true", help="print JSON")
     return parser
 
 
@@ -83,6 +114,8 @@ def _positive_int(value: str) -> int:
 
 
 MAX_LIMIT = 1000
+# The keys of models.importing.reading.FORMATS, listed here so --help needs no models import.
+IMPORT_FORMATS = ("auto", "square", "shopify", "google", "vcard", "csv", "json")
 
 
 def _limit(value: str) -> int:
@@ -144,8 +177,24 @@ def _dispatch(args: argparse.Namespace) -> int:
         return _find(url, args.text, args.limit, args.json)
     if args.command == "problems":
         return _problems(url, open_only=args.open, since=args.since, as_json=args.json)
+    if args.command == "import":
+        from vre_desktop.cli_data import import_file
+
+        return import_file(url, args.file, fmt=args.format, dry_run=args.dry_run, by=args.by)
+    if args.command == "export":
+        from vre_desktop.cli_data import export_file
+
+        return export_file(url, args.file, fmt=args.format)
+    if args.command == "forget":
+        from vre_desktop.cli_data import forget
+
+        return forget(url, args.customer_id, yes=args.yes, by=args.by)
     if args.command == "seed":
         return _seed(url, is_default, args.customers, args.visits_per_customer, args.seed)
+    if args.command == "bench-import":
+        from vre_desktop.bench_import import run_import_benchmark
+
+        return run_import_benchmark(args.rows, as_json=args.json)
     if args.command == "bench":
         from vre_desktop.bench import run_benchmark
 

@@ -115,30 +115,49 @@ class _Known:
 
 
 class _Index:
-    """Phone, e-mail and name -> the rows (existing regulars or earlier file rows) they lead to."""
+    """Phone, e-mail and name -> the rows (existing regulars or earlier file rows) they lead to.
+
+    Names are bucketed by which contacts the row has. A row whose phone was not found can only
+    be the same person as a same-named row *without* a phone (a different phone is a different
+    person), and likewise for e-mail, so the candidates are whole buckets: no row-by-row
+    comparison, which would be quadratic in a file full of "John Smith"s.
+    """
 
     def __init__(self) -> None:
         self.phones: dict[str, int] = {}
         self.emails: dict[str, int] = {}
-        self.names: dict[str, list[int]] = {}
+        # name key -> [(has phone, has e-mail) -> keys]
+        self.names: dict[str, dict[tuple[bool, bool], list[int]]] = {}
 
     def add(self, key: int, phone: str, email: str, name: str, goes_by: str) -> None:
-        if (p := phone_key(phone)) and p not in self.phones:
+        p, e = phone_key(phone), email_key(email)
+        if p and p not in self.phones:
             self.phones[p] = key
-        if (e := email_key(email)) and e not in self.emails:
+        if e and e not in self.emails:
             self.emails[e] = key
         if n := name_key(name, goes_by):
-            self.names.setdefault(n, []).append(key)
+            self.names.setdefault(n, {}).setdefault((bool(p), bool(e)), []).append(key)
 
-
-def validation_problem(record: ImportRecord) -> str | None:
-    """Why the record cannot become a regular, or None. Bad notes are dropped with a warning
-    instead (the profile is still worth having)."""
-    draft = record_draft(record)
-    errors = draft.cleaned().problems()
-    if errors:
-        return next(iter(errors.values()))
-    return None
+    def match(self, record: ImportRecord) -> tuple[int | None, str]:
+        """(the matching key, why) or (None, a reason to skip) or (None, "")."""
+        p, e = phone_key(record.phone), email_key(record.email)
+        if p and p in self.phones:
+            return self.phones[p], "same phone"
+        if e and e in self.emails:
+            return self.emails[e], "same e-mail"
+        buckets = self.names.get(name_key(record.name, record.goes_by)) if (
+            record.name or record.goes_by) else None
+        if not buckets:
+            return None, ""
+        allowed = [keys for (has_phone, has_email), keys in buckets.items()
+                   if not (p and has_phone) and not (e and has_email)]
+        count = sum(len(keys) for keys in allowed)
+        if count == 0:
+            return None, ""  # same name, different contact: another person
+        if count > 1:
+            return None, (f"{count} regulars are already called "
+                          f"“{record.name or record.goes_by}”; add or merge this one by hand")
+        return allowed[0][0] if allowed[0] else next(k[0] for k in allowed if k), "same name"
 
 
 def record_draft(record: ImportRecord) -> CustomerDraft:
@@ -152,26 +171,31 @@ def record_draft(record: ImportRecord) -> CustomerDraft:
     )
 
 
-def cleaned_record(record: ImportRecord) -> ImportRecord:
-    """The record as it will be stored: the draft's cleaning applied, unusable notes dropped."""
+def cleaned_record(record: ImportRecord) -> tuple[ImportRecord, str | None]:
+    """The record as it will be stored (the draft's cleaning applied, unusable notes dropped),
+    and why it cannot become a regular, if it cannot. Cleans in place: cleaning twice (the
+    preview, then the import) gives the same record."""
     clean = record_draft(record).cleaned()
+    errors = clean.problems()
+    if errors:
+        return record, next(iter(errors.values()))
     notes: list[ImportedNote] = []
-    warnings = list(record.warnings)
     for note in record.notes:
         text = note.text.strip()
         if not text:
             continue
         problem = check_text(text, "A note", NOTE_MAX, multiline=True)
         if problem:
-            warnings.append(f"line {record.line}: note left out: {problem}")
+            record.warnings.append(f"line {record.line}: note left out: {problem}")
             continue
-        notes.append(replace(note, text=text))
-    return replace(
-        record, name=clean.name, goes_by=clean.goes_by, phone=clean.phone, email=clean.email,
-        description=clean.description, usuals=clean.usuals, preferences=clean.preferences,
-        allergies=clean.allergies, talking_points=clean.talking_points, tags=clean.tags,
-        notes=notes, warnings=warnings,
-    )
+        note.text = text
+        notes.append(note)
+    record.name, record.goes_by, record.phone = clean.name, clean.goes_by, clean.phone
+    record.email, record.description = clean.email, clean.description
+    record.usuals, record.preferences = clean.usuals, clean.preferences
+    record.allergies, record.talking_points = clean.allergies, clean.talking_points
+    record.tags, record.notes = clean.tags, notes
+    return record, None
 
 
 def record_label(record: ImportRecord) -> str:
@@ -188,13 +212,13 @@ def plan_import(session: Session, parsed: ParsedFile) -> ImportPlan:
     ]
     records: list[ImportRecord] = []
     for record in parsed.records:
-        problem = validation_problem(record)
+        clean, problem = cleaned_record(record)
         if problem:
             rows.append(PlannedRow(record.line, "skip", problem, label=record_label(record)))
         else:
-            records.append(cleaned_record(record))
+            records.append(clean)
 
-    known = _load_known(session)
+    known = _load_identities(session)
     existing = _Index()
     for customer in known.values():
         existing.add(customer.id, customer.phone, customer.email, customer.name,
@@ -204,7 +228,7 @@ def plan_import(session: Session, parsed: ParsedFile) -> ImportPlan:
     matched: dict[int, PlannedRow] = {}  # regular id -> the row updating it
     for record in records:
         label = record_label(record)
-        earlier, why = _match(in_file, record, lambda line: first_rows[line].record)
+        earlier, why = in_file.match(record)
         if earlier is not None:
             target = first_rows[earlier]
             assert target.record is not None
@@ -213,7 +237,7 @@ def plan_import(session: Session, parsed: ParsedFile) -> ImportPlan:
                                    f"same person as line {earlier} ({why}); combined with it",
                                    record, target.customer_id, earlier, label))
             continue
-        customer_id, why = _match(existing, record, lambda cid: _known_record(known[cid]))
+        customer_id, why = existing.match(record)
         if customer_id is None and why:
             row = PlannedRow(record.line, "skip", why, record, label=label)
         elif customer_id is None:
@@ -238,7 +262,7 @@ def plan_import(session: Session, parsed: ParsedFile) -> ImportPlan:
             first_rows[record.line] = row
             in_file.add(record.line, record.phone, record.email, record.name, record.goes_by)
 
-    _skip_unchanged(session, known, [r for r in rows if r.action == "update"
+    _skip_unchanged(session, [r for r in rows if r.action == "update"
                                      and r.into_line is None])
     # Rows folded into a row that turned out unchanged are unchanged too.
     by_line = {row.line: row for row in rows if row.into_line is None}
@@ -250,44 +274,9 @@ def plan_import(session: Session, parsed: ParsedFile) -> ImportPlan:
     return plan
 
 
-def _who(customer: _Known) -> str:
+def _who(customer: _Identity) -> str:
     name = customer.name or customer.goes_by or customer.description[:40] or "a regular"
     return f"{name} (#{customer.id})"
-
-
-def _known_record(customer: _Known) -> ImportRecord:
-    return ImportRecord(line=0, name=customer.name, goes_by=customer.goes_by,
-                        phone=customer.phone, email=customer.email)
-
-
-def _match(
-    index: _Index, record: ImportRecord, record_of: object
-) -> tuple[int | None, str]:
-    """(the matching key, why) or (None, a reason to skip) or (None, "")."""
-    if (p := phone_key(record.phone)) and p in index.phones:
-        return index.phones[p], "same phone"
-    if (e := email_key(record.email)) and e in index.emails:
-        return index.emails[e], "same e-mail"
-    n = name_key(record.name, record.goes_by)
-    if not n or n not in index.names:
-        return None, ""
-    get = record_of if callable(record_of) else None
-    assert get is not None
-    candidates = [key for key in index.names[n] if not _conflicts(get(key), record)]
-    if not candidates:
-        return None, ""  # same name, different contact: another person
-    if len(candidates) > 1:
-        return None, (f"{len(candidates)} regulars are already called "
-                      f"“{record.name or record.goes_by}”; add or merge this one by hand")
-    return candidates[0], "same name"
-
-
-def _conflicts(a: ImportRecord | None, b: ImportRecord) -> bool:
-    if a is None:
-        return False
-    pa, pb = phone_key(a.phone), phone_key(b.phone)
-    ea, eb = email_key(a.email), email_key(b.email)
-    return bool(pa and pb and pa != pb) or bool(ea and eb and ea != eb)
 
 
 def _merge_lists(first: Sequence[str], second: Iterable[str]) -> list[str]:
@@ -351,7 +340,36 @@ def known_customer(customer: Customer) -> _Known:
     )
 
 
-def _load_known(session: Session) -> dict[int, _Known]:
+@dataclass(frozen=True)
+class _Identity:
+    """What matching needs of every regular (the rest is loaded for matched ones only)."""
+
+    id: int
+    name: str
+    goes_by: str
+    phone: str
+    email: str
+    description: str
+    do_not_remember: bool
+
+
+def _load_identities(session: Session) -> dict[int, _Identity]:
+    rows = session.execute(
+        select(Customer.id, Customer.name, Customer.goes_by, Customer.phone, Customer.email,
+               Customer.description, Customer.do_not_remember)
+        .where(Customer.forgotten_at.is_(None)).order_by(Customer.id)
+    )
+    return {row[0]: _Identity(*row) for row in rows}
+
+
+def _load_known(session: Session, ids: Sequence[int]) -> dict[int, _Known]:
+    found: dict[int, _Known] = {}
+    for part in chunks(list(ids)):
+        found.update(_load_known_part(session, part))
+    return found
+
+
+def _load_known_part(session: Session, ids: Sequence[int]) -> dict[int, _Known]:
     rows = session.execute(
         select(
             Customer.id, Customer.name, Customer.goes_by, Customer.phone, Customer.email,
@@ -359,18 +377,17 @@ def _load_known(session: Session) -> dict[int, _Known]:
             Customer.birthday_year, Customer.consent_given, Customer.do_not_remember,
             Customer.earlier_visits, Customer.usuals, Customer.preferences, Customer.allergies,
             Customer.talking_points,
-        ).where(Customer.forgotten_at.is_(None)).order_by(Customer.id)
+        ).where(Customer.id.in_(ids))
     )
-    return {
-        row.id: _Known(
-            row.id, row.name, row.goes_by, row.phone, row.email, row.description,
-            (row.birthday_month, row.birthday_day, row.birthday_year), row.consent_given,
-            row.do_not_remember, row.earlier_visits, list(row.usuals or []),
-            list(row.preferences or []), list(row.allergies or []),
-            list(row.talking_points or []),
+    found: dict[int, _Known] = {}
+    for (cid, name, goes_by, phone, email, description, month, day, year, consent, forget,
+         earlier, usuals, preferences, allergies, talking_points) in rows:
+        found[cid] = _Known(
+            cid, name, goes_by, phone, email, description, (month, day, year), consent, forget,
+            earlier, list(usuals or []), list(preferences or []), list(allergies or []),
+            list(talking_points or []),
         )
-        for row in rows
-    }
+    return found
 
 
 def chunks(values: Sequence[int], size: int = _LOOKUP_CHUNK) -> Iterator[Sequence[int]]:
@@ -430,9 +447,10 @@ def profile_changes(customer: _Known | None, record: ImportRecord) -> dict[str, 
     return changes
 
 
-def _skip_unchanged(session: Session, known: dict[int, _Known], rows: list[PlannedRow]) -> None:
+def _skip_unchanged(session: Session, rows: list[PlannedRow]) -> None:
     ids = [row.customer_id for row in rows if row.customer_id is not None]
     have = load_existing(session, ids)
+    known = _load_known(session, ids)
     for row in rows:
         assert row.record is not None and row.customer_id is not None
         record = row.record

@@ -63,9 +63,27 @@ def word_text(*parts: str) -> str:
     """
     out: list[str] = []
     for part in parts:
+        if part.isascii():
+            _ascii_words(part, out)
+            continue
         for piece in fold(part).split():
             pieces = words(piece)
             out.extend(pieces)
             if len(pieces) > 1 and not _SPACELESS_SCRIPT.search(piece):
                 out.append("".join(pieces))
     return " ".join(out)
+
+
+def _ascii_words(part: str, out: list[str]) -> None:
+    """``word_text`` of ASCII text, without Unicode normalisation (the same result, several
+    times faster: imports index 100,000 customers at once)."""
+    for piece in part.lower().split():
+        if not piece.isalnum():
+            piece = piece.replace("'", "").replace("`", "")
+            if not piece.isalnum():
+                pieces = [w for w in _SEPARATORS.split(piece) if w]
+                out.extend(pieces)
+                if len(pieces) > 1:
+                    out.append("".join(pieces))
+                continue
+        out.append(piece)

@@ -96,7 +96,7 @@ class Encoder:
         """``when`` of an aware datetime, keeping its microseconds (imports, not seeding)."""
         if not self.raw:
             return at
-        return at.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
+        return at.astimezone(UTC).replace(tzinfo=None).isoformat(" ", "microseconds")
 
     def stamps(self, times: list[int]) -> list[Any]:
         """``when`` of many times at once (the visits: most of the rows of a seed)."""
