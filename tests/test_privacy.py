@@ -10,11 +10,11 @@ from sqlalchemy import func, select
 
 import models
 from models.audit import recent_events
-from models.problem_reports import problem_counts
 from models.entities import AuditEvent, Customer, Note, Visit
 from models.merging import merge_customers
 from models.privacy import checkpoint, forget_customer, set_consent
 from models.problem_report import ActionEntry, FollowUpEntry, ProblemReport, TeammateEntry
+from models.problem_reports import problem_counts
 
 NOW = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
 SECRETS = ("Quillfeather", "quillfeather", "Umbridgeworth", "umbridgeworth", "555-0177",
@@ -116,13 +116,15 @@ def test_do_not_remember_keeps_the_name_and_bare_visits_only(sessions, add_custo
         assert card.do_not_remember_at == NOW
         assert {v.items for v in session.scalars(select(Visit))} == {""}
         assert models.find_customers(session, "zanzibar") == []
-    with sessions.begin() as session:
-        with pytest.raises(models.ValidationError, match="asked not to be remembered"):
-            models.add_note(session, quill, "likes cats")
-    with sessions.begin() as session:
-        with pytest.raises(models.ValidationError, match="asked not to be remembered"):
-            models.log_problem(session, quill, ProblemReport(
-                what_happened="x", category_id=category(session)))
+    with sessions.begin() as session, pytest.raises(
+        models.ValidationError, match="asked not to be remembered"
+    ):
+        models.add_note(session, quill, "likes cats")
+    with sessions.begin() as session, pytest.raises(
+        models.ValidationError, match="asked not to be remembered"
+    ):
+        models.log_problem(session, quill, ProblemReport(
+            what_happened="x", category_id=category(session)))
     with sessions.begin() as session:
         models.check_in(session, quill, items="flat white")
         with pytest.raises(models.ValidationError, match="only the name"):
@@ -161,16 +163,17 @@ def test_merging_moves_history_and_keeps_the_chosen_fields(sessions, add_custome
             "Maggie", "Mags", "415 555 0100", "mags@example.com")
         assert card.usuals == ("chai", "pup cup") and card.visits == 5
         assert card.tags == ("dog", "regular")
-        assert {n.text for n in card.pinned_notes + card.recent_notes} == {"likes the window seat", "corgi Biscuit"}
+        notes = {n.text for n in card.pinned_notes + card.recent_notes}
+        assert notes == {"likes the window seat", "corgi Biscuit"}
         assert [m.id for m in models.find_customers(session, "biscuit")] == [keep]
         assert models.find_customers(session, "mags")[0].id == keep
         kinds = [e.kind for e in models.load_timeline(session, keep)]
         assert kinds.count("problem") == 1
-        assert recent_events(session)[0].summary == f"Merged regular #{other} into #{keep}."
+        summary = recent_events(session)[0].summary
+        assert summary == f"Merged regular #{other} into #{keep}."
 
 
 def test_merging_a_profile_with_itself_is_refused(sessions, add_customer) -> None:
     customer = add_customer(name="Kate")
-    with sessions.begin() as session:
-        with pytest.raises(models.ValidationError, match="two different"):
-            merge_customers(session, customer, customer)
+    with sessions.begin() as session, pytest.raises(models.ValidationError, match="two different"):
+        merge_customers(session, customer, customer)

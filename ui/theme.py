@@ -132,6 +132,7 @@ QLabel#importStatus[state="error"], QLabel#mappingError, QLabel#previewError {{
     color: {t.alert}; font-weight: 600;
 }}
 QLabel#importStatus {{ font-size: 16px; color: {t.text}; }}
+QLabel#importCount {{ color: {t.muted}; }}
 QLabel#previewCounts, QLabel#importSummary {{
     font-size: 22px; font-weight: 700; color: {t.text};
 }}
