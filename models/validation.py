@@ -17,6 +17,8 @@ MAX_PHONE_DIGITS = 15
 
 
 def check_text(value: str, label: str, max_length: int, *, multiline: bool = False) -> str | None:
+    if not value:
+        return None
     if len(value) > max_length:
         return f"{label} is too long ({len(value):,} characters; at most {max_length:,})."
     pattern = _CONTROL if multiline else _CONTROL_SINGLE_LINE

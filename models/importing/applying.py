@@ -39,7 +39,7 @@ from models.seeding.rows import DOCUMENT_COLUMNS, Encoder
 from models.seeding.writer import begin_batch, insert_documents, insert_rows, next_customer_id
 
 Progress = Callable[[int, int], bool]  # (done, total) -> keep going?
-BATCH = 2_000
+BATCH = 5_000
 
 
 class ImportCancelled(Exception):  # noqa: N818 (a cancel is not an error)
@@ -199,6 +199,10 @@ def _create_all(
     """Insert the new regulars in batches; returns file line -> new customer id."""
     encoder = Encoder.for_connection(connection)
     new_ids: dict[int, int] = {}
+    # Indexed for search once at the end: SQLite's full-text index takes one big batch much
+    # faster than many small ones.
+    documents: list[tuple[Any, ...]] = []
+    first_new_id = next_customer_id(connection)
     for start in range(0, len(rows), BATCH):
         batch = rows[start:start + BATCH]
         first_id = next_customer_id(connection)
@@ -206,7 +210,6 @@ def _create_all(
         tags: list[dict[str, Any]] = []
         notes: list[dict[str, Any]] = []
         visits: list[dict[str, Any]] = []
-        documents: list[tuple[Any, ...]] = []
         for offset, row in enumerate(batch):
             record = row.record
             assert record is not None
@@ -252,9 +255,10 @@ def _create_all(
         _insert_dicts(connection, encoder, CustomerTag, tags)
         _insert_dicts(connection, encoder, Note, notes)
         _insert_dicts(connection, encoder, Visit, visits)
-        insert_documents(connection, encoder, documents, first_id)
-        _advance_sequence(connection)
         advance(len(batch))
+    if documents:
+        insert_documents(connection, encoder, documents, first_new_id)
+        _advance_sequence(connection)
     return new_ids
 
 
@@ -273,13 +277,14 @@ def _insert_dicts(
     # The raw path binds values in SQLAlchemy's SQLite storage form (see Encoder), converted
     # column by column (a list comprehension per column is far cheaper than a call per value).
     values = [[row[name] for row in rows] for name in columns]
+    stamps: dict[datetime, str] = {}  # imports repeat times a lot ("now", visit days at noon)
     for index, name in enumerate(columns):
         column_type = table.c[name].type
         if isinstance(column_type, UTCDateTime):
-            moment = encoder.moment
-            values[index] = [None if v is None else moment(v) for v in values[index]]
+            values[index] = [None if v is None else stamps.get(v) or stamps.setdefault(
+                v, encoder.moment(v)) for v in values[index]]
         elif isinstance(column_type, JSON):
-            values[index] = [json.dumps(v) for v in values[index]]
+            values[index] = [json.dumps(v) if v else "[]" for v in values[index]]
         elif isinstance(column_type, Boolean):
             values[index] = [None if v is None else int(v) for v in values[index]]
     insert_rows(connection, encoder, entity, columns, list(zip(*values, strict=True)))

@@ -21,7 +21,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -114,6 +114,18 @@ class _Known:
     talking_points: list[str]
 
 
+class _Keys(NamedTuple):
+    """A row's phone, e-mail and name keys, worked out once."""
+
+    phone: str
+    email: str
+    name: str
+
+    @classmethod
+    def of(cls, phone: str, email: str, name: str, goes_by: str) -> _Keys:
+        return cls(phone_key(phone), email_key(email), name_key(name, goes_by))
+
+
 class _Index:
     """Phone, e-mail and name -> the rows (existing regulars or earlier file rows) they lead to.
 
@@ -130,23 +142,25 @@ class _Index:
         self.names: dict[str, dict[tuple[bool, bool], list[int]]] = {}
 
     def add(self, key: int, phone: str, email: str, name: str, goes_by: str) -> None:
-        p, e = phone_key(phone), email_key(email)
+        self.add_keys(key, _Keys.of(phone, email, name, goes_by))
+
+    def add_keys(self, key: int, keys: _Keys) -> None:
+        p, e, n = keys
         if p and p not in self.phones:
             self.phones[p] = key
         if e and e not in self.emails:
             self.emails[e] = key
-        if n := name_key(name, goes_by):
+        if n:
             self.names.setdefault(n, {}).setdefault((bool(p), bool(e)), []).append(key)
 
-    def match(self, record: ImportRecord) -> tuple[int | None, str]:
+    def match(self, record: ImportRecord, keys: _Keys) -> tuple[int | None, str]:
         """(the matching key, why) or (None, a reason to skip) or (None, "")."""
-        p, e = phone_key(record.phone), email_key(record.email)
+        p, e, n = keys
         if p and p in self.phones:
             return self.phones[p], "same phone"
         if e and e in self.emails:
             return self.emails[e], "same e-mail"
-        buckets = self.names.get(name_key(record.name, record.goes_by)) if (
-            record.name or record.goes_by) else None
+        buckets = self.names.get(n) if n else None
         if not buckets:
             return None, ""
         allowed = [keys for (has_phone, has_email), keys in buckets.items()
@@ -228,7 +242,8 @@ def plan_import(session: Session, parsed: ParsedFile) -> ImportPlan:
     matched: dict[int, PlannedRow] = {}  # regular id -> the row updating it
     for record in records:
         label = record_label(record)
-        earlier, why = in_file.match(record)
+        keys = _Keys.of(record.phone, record.email, record.name, record.goes_by)
+        earlier, why = in_file.match(record, keys)
         if earlier is not None:
             target = first_rows[earlier]
             assert target.record is not None
@@ -237,7 +252,7 @@ def plan_import(session: Session, parsed: ParsedFile) -> ImportPlan:
                                    f"same person as line {earlier} ({why}); combined with it",
                                    record, target.customer_id, earlier, label))
             continue
-        customer_id, why = existing.match(record)
+        customer_id, why = existing.match(record, keys) if known else (None, "")
         if customer_id is None and why:
             row = PlannedRow(record.line, "skip", why, record, label=label)
         elif customer_id is None:
@@ -260,7 +275,7 @@ def plan_import(session: Session, parsed: ParsedFile) -> ImportPlan:
         rows.append(row)
         if row.into_line is None and (row.action != "skip" or row.customer_id is not None):
             first_rows[record.line] = row
-            in_file.add(record.line, record.phone, record.email, record.name, record.goes_by)
+            in_file.add_keys(record.line, keys)
 
     _skip_unchanged(session, [r for r in rows if r.action == "update"
                                      and r.into_line is None])

@@ -35,6 +35,12 @@ class CustomerHistory:
     problems: list[dict[str, Any]] = field(default_factory=list)
     follow_ups: list[dict[str, Any]] = field(default_factory=list)
     problem_draft: dict[str, Any] | None = None
+    # Profile columns ImportRecord has no field for (added after the contract was set):
+    # visits the exporting shop counted beyond its visit log (Customer.earlier_visits; written
+    # by write_history), and when they asked not to be remembered, or were forgotten.
+    earlier_visits: int = 0
+    do_not_remember_at: datetime | None = None  # aware UTC
+    forgotten_at: datetime | None = None  # aware UTC
 
 
 @dataclass

@@ -35,6 +35,8 @@ _ACCENTS = re.compile("[\u0300-\u036f]")
 @lru_cache(maxsize=4096)
 def fold(text: str) -> str:
     """Lower-case, strip accents and apostrophes; keep every other character."""
+    if text.isascii():  # nothing to normalise: the common case, several times faster
+        return text.lower().replace("'", "").replace("`", "")
     decomposed = unicodedata.normalize("NFKD", text.translate(_EXTRA_FOLDS))
     # NFC puts back what NFKD split apart and is not an accent, e.g. Hangul syllables.
     bare = unicodedata.normalize("NFC", _ACCENTS.sub("", decomposed))
