@@ -8,7 +8,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QLabel, QLineEdit, QMenu, QPushButton
 
 import models
-from tests.test_problem_window import find, window  # noqa: F401 (the window fixture)
+from tests.test_problem_window import find
 from ui.import_wizard import ImportWizard
 from ui.main_window import MainWindow
 from ui.merge_dialog import MergeDialog
@@ -16,6 +16,15 @@ from ui.privacy_dialog import ConsentDialog, ForgetDialog
 
 CTRL = Qt.KeyboardModifier.ControlModifier
 CTRL_SHIFT = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+
+
+@pytest.fixture
+def window(qtbot, sessions) -> MainWindow:
+    main = MainWindow(sessions)
+    qtbot.addWidget(main)
+    main.show()
+    qtbot.waitExposed(main)
+    return main
 
 
 def opened(qtbot, kind: type) -> object:
