@@ -95,3 +95,54 @@ def test_in_memory_database_works() -> None:
 def test_unreadable_urls_give_a_plain_error(url: str) -> None:
     with pytest.raises(models.DatabaseError):
         models.open_database(url)
+
+
+def _at_revision(engine, revision: str) -> None:  # type: ignore[no-untyped-def]
+    from alembic import command
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    with engine.connect() as connection:
+        connection.exec_driver_sql("PRAGMA foreign_keys = OFF")
+        connection.commit()
+        with connection.begin():
+            config.attributes["connection"] = connection
+            command.downgrade(config, revision)
+
+
+def test_upgrading_a_filled_0002_database_keeps_every_row(tmp_path: Path) -> None:
+    from datetime import UTC, datetime
+
+    from sqlalchemy import create_engine
+
+    url = f"sqlite:///{tmp_path / 'shop.sqlite3'}"
+    sessions = models.open_database(url)
+    with sessions.begin() as session:
+        zoe = models.create_customer(session, models.CustomerDraft(
+            name="Zoë Park", tags=["regular"], consent_given=True))
+        models.check_in(session, zoe)
+        models.add_note(session, zoe, "oat milk")
+        wrong = next(c.id for c in models.list_categories(session) if c.key == "wrong_order")
+        models.log_problem(session, zoe, models.ProblemReport(
+            what_happened="dairy milk", category_id=wrong,
+            occurred_at=datetime(2026, 11, 1, tzinfo=UTC)))
+    engine = sessions.kw["bind"]
+    engine.dispose()
+    old = create_engine(url)
+    _at_revision(old, "0002")
+    tables = ("customer", "customer_tag", "visit", "note", "search_document", "problem")
+    with old.connect() as connection:
+        before = {t: connection.exec_driver_sql(f"SELECT count(*) FROM {t}").scalar()
+                  for t in tables}
+    old.dispose()
+    assert before == dict.fromkeys(tables, 1)
+
+    upgraded = models.open_database(url)  # upgrades at start-up, as the app does
+    with upgraded() as session:
+        after = {t: session.execute(text(f"SELECT count(*) FROM {t}")).scalar() for t in tables}
+        assert after == before
+        card = models.load_card(session, zoe)
+        assert (card.name, card.visits, card.tags) == ("Zoë Park", 1, ("regular",))
+        assert [m.id for m in models.find_customers(session, "oat")] == [zoe]
+        connection = session.connection()
+        assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1

@@ -15,18 +15,18 @@ depends_on = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table('customer') as batch:
-        batch.add_column(sa.Column('consent_by', sa.String(length=100),
-                                   server_default=sa.text("''"), nullable=False))
-        batch.add_column(sa.Column('do_not_remember', sa.Boolean(),
-                                   server_default=sa.false(), nullable=False))
-        batch.add_column(sa.Column('do_not_remember_at', sa.DateTime(), nullable=True))
-        batch.add_column(sa.Column('forgotten_at', sa.DateTime(), nullable=True))
-        batch.add_column(sa.Column('earlier_visits', sa.Integer(),
-                                   server_default=sa.text('0'), nullable=False))
-    with op.batch_alter_table('note') as batch:
-        batch.add_column(sa.Column('source', sa.String(length=100),
-                                   server_default=sa.text("''"), nullable=False))
+    # Plain ADD COLUMN (never a batch rebuild): rebuilding ``customer`` on SQLite would drop the
+    # old table, and with foreign keys on that cascades to every visit and note.
+    op.add_column('customer', sa.Column('consent_by', sa.String(length=100),
+                                        server_default=sa.text("''"), nullable=False))
+    op.add_column('customer', sa.Column('do_not_remember', sa.Boolean(),
+                                        server_default=sa.false(), nullable=False))
+    op.add_column('customer', sa.Column('do_not_remember_at', sa.DateTime(), nullable=True))
+    op.add_column('customer', sa.Column('forgotten_at', sa.DateTime(), nullable=True))
+    op.add_column('customer', sa.Column('earlier_visits', sa.Integer(),
+                                        server_default=sa.text('0'), nullable=False))
+    op.add_column('note', sa.Column('source', sa.String(length=100),
+                                    server_default=sa.text("''"), nullable=False))
     op.create_table('audit_event',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('at', sa.DateTime(), nullable=False),
