@@ -16,7 +16,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, Connection, Table
+from sqlalchemy import JSON, Boolean, Connection, Table, select
 from sqlalchemy.orm import Session
 
 from models.audit import record_event
@@ -33,7 +33,8 @@ from models.importing.planning import (
     profile_changes,
     visit_times,
 )
-from models.importing.records import CustomerHistory, ImportRecord, ParsedFile
+from models.importing.records import ImportRecord, ParsedFile
+from models.problem_entities import AppSetting, ProblemCategory
 from models.search.documents import document_values
 from models.seeding.rows import DOCUMENT_COLUMNS, Encoder
 from models.seeding.writer import begin_batch, insert_documents, insert_rows, next_customer_id
@@ -99,11 +100,12 @@ def import_parsed(
     now = now or utcnow()
     connection = session.connection()
     begin_batch(connection)  # SQLite: take the write lock before reading what to match
+    restoring = session.scalar(select(Customer.id).limit(1)) is None
     plan = plan_import(session, parsed)
     report = report_for(plan, dry_run=False)
     updates, creates = plan.updates, plan.creates
     with_history = [row for row in [*updates, *creates]
-                    if row.record is not None and _has_more_history(row.record.history)]
+                    if row.record is not None and _needs_history(row)]
     total = len(updates) + len(creates) + len(with_history)
     done = 0
 
@@ -123,16 +125,24 @@ def import_parsed(
     session.flush()
     new_ids = _create_all(session, connection, creates, now, advance)
     if with_history:
-        from models.importing.history import write_history  # only JSON files carry history
+        from models.importing.history import write_histories  # only JSON files carry history
 
-        for row in with_history:
-            assert row.record is not None and row.record.history is not None
-            customer_id = row.customer_id if row.customer_id is not None else new_ids[row.line]
-            history = row.record.history
-            if row.action == "create":  # its visits went in with the bulk insert
-                history = replace(history, visits=[])
-            write_history(session, customer_id, history)
-            advance(1)
+        categories: dict[str, int] = {}
+        for start in range(0, len(with_history), BATCH):
+            chunk = with_history[start:start + BATCH]
+            histories = []
+            for row in chunk:
+                assert row.record is not None and row.record.history is not None
+                customer_id = (row.customer_id if row.customer_id is not None
+                               else new_ids[row.line])
+                history = row.record.history
+                if row.action == "create":  # its visits went in with the bulk insert
+                    history = replace(history, visits=[])
+                histories.append((customer_id, history))
+            write_histories(session, histories, categories=categories)
+            advance(len(chunk))
+    if restoring and parsed.shop:
+        _restore_shop(session, parsed.shop)
     record_event(session, "import", actor=actor, record_type="customer",
                  summary=f"{source_name or 'a file'} ({parsed.format_label}): "
                          f"{report.summary()}")
@@ -141,10 +151,16 @@ def import_parsed(
     return report
 
 
-def _has_more_history(history: CustomerHistory | None) -> bool:
-    return history is not None and bool(
-        history.problems or history.follow_ups or history.problem_draft or history.visits
-    )
+def _needs_history(row: PlannedRow) -> bool:
+    """Whether the row's JSON history still has something to write after the bulk insert
+    (which takes a new regular's visits)."""
+    history = row.record.history if row.record is not None else None
+    if history is None:
+        return False
+    if row.action == "create":
+        return bool(history.problems or history.follow_ups or history.problem_draft)
+    return bool(history.visits or history.problems or history.follow_ups
+                or history.problem_draft)
 
 
 def _update(
@@ -216,6 +232,7 @@ def _create_all(
             cid = first_id + offset
             new_ids[row.line] = cid
             created = record.created_at or now
+            history = record.history
             times = _history_visits(record)
             earlier = _earlier(record)
             last_visit = times[-1][0] if times else None
@@ -227,13 +244,19 @@ def _create_all(
                 "allergies": record.allergies, "talking_points": record.talking_points,
                 "birthday_month": record.birthday_month, "birthday_day": record.birthday_day,
                 "birthday_year": record.birthday_year, "consent_given": consent,
-                "consent_at": (record.consent_at or now) if consent else None,
-                "consent_by": record.consent_by if consent else "",
+                # Also set for "do not remember" (when they asked, and who recorded it).
+                "consent_at": record.consent_at or (now if consent else None),
+                "consent_by": record.consent_by,
                 "do_not_remember": record.do_not_remember,
-                "do_not_remember_at": (now if record.do_not_remember else None),
-                "forgotten_at": None, "earlier_visits": earlier,
+                "do_not_remember_at": (
+                    (history and history.do_not_remember_at) or now
+                ) if record.do_not_remember else None,
+                "forgotten_at": history.forgotten_at if history else None,
+                "earlier_visits": earlier,
                 "visit_count": len(times) + earlier, "last_visit_at": last_visit,
-                "created_at": created, "updated_at": created,
+                "created_at": created,
+                "updated_at": (history.updated_at if history and history.updated_at
+                               else created),
             })
             tags.extend({"customer_id": cid, "name": tag} for tag in record.tags)
             for note in record.notes:
@@ -242,6 +265,8 @@ def _create_all(
                               "source": note.source, "created_at": at, "updated_at": at})
             visits.extend({"customer_id": cid, "visited_at": at, "items": items}
                           for at, items in times)
+            if history is not None and history.forgotten_at is not None:
+                continue  # erased: in the counts, never in search
             values = document_values(
                 customer_id=cid, name=record.name, goes_by=record.goes_by, phone=record.phone,
                 email=record.email, description=record.description, usuals=record.usuals,
@@ -296,3 +321,28 @@ def _advance_sequence(connection: Connection) -> None:
             "SELECT setval(pg_get_serial_sequence('customer', 'id'), "
             "(SELECT coalesce(max(id), 1) FROM customer))"
         )
+
+
+def _restore_shop(session: Session, shop: dict[str, Any]) -> None:
+    """Categories (renamed, retired, added) and settings from our own export, for a restore
+    into an empty database."""
+    existing = {c.key or f"name:{c.name}": c for c in session.scalars(select(ProblemCategory))}
+    for entry in shop.get("categories", []):
+        key, name = entry.get("key"), entry.get("name")
+        if not isinstance(name, str) or not name.strip():
+            continue
+        category = existing.get(key) if key else existing.get(f"name:{name}")
+        if category is None:
+            category = ProblemCategory(key=key or None, name=name, created_at=utcnow())
+            session.add(category)
+        category.name = name
+        category.retired = bool(entry.get("retired"))
+        if isinstance(entry.get("position"), int):
+            category.position = entry["position"]
+        session.flush()
+    for key, value in shop.get("settings", {}).items():
+        row = session.get(AppSetting, key)
+        if row is None:
+            session.add(AppSetting(key=key, value=value))
+        else:
+            row.value = value

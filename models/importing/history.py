@@ -81,8 +81,8 @@ def write_history(
     session: Session, customer_id: int, history: CustomerHistory, *,
     categories: dict[str, int] | None = None,
 ) -> HistoryCounts:
-    """Add ``history`` to the regular ``customer_id``, then recount their visits and refresh
-    their search document.
+    """Add ``history`` to the regular ``customer_id``, then recount their visits and, if that
+    changed their count or last visit, refresh their search document.
 
     Problems find their category by key, then by name (ignoring case); a category this shop does
     not have is created retired, so old problems keep it without it being offered for new ones.
@@ -134,11 +134,16 @@ def write_histories(
         if visits:
             session.execute(insert(_VISIT), visits)
             counts.visits += len(visits)
+        changed = []
         for customer in customers.values():
-            customer.visit_count = len(times[customer.id]) + customer.earlier_visits
-            customer.last_visit_at = max(times[customer.id], default=None)
-        if refresh_search:
-            refresh_documents(session, list(customers.values()))
+            count = len(times[customer.id]) + customer.earlier_visits
+            last = max(times[customer.id], default=None)
+            if (count, last) != (customer.visit_count, customer.last_visit_at):
+                customer.visit_count, customer.last_visit_at = count, last
+                changed.append(customer)
+        # Only visits move a regular in search (problems are not in the search document).
+        if refresh_search and changed:
+            refresh_documents(session, changed)
     return counts
 
 

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import date, datetime
 from typing import Literal, NamedTuple
 
 from sqlalchemy import select
@@ -29,6 +29,7 @@ from sqlalchemy.orm import Session
 from models.customers import NOTE_MAX, CustomerDraft
 from models.entities import Customer, CustomerTag, Note, Visit
 from models.importing.records import ImportedNote, ImportRecord, ParsedFile
+from models.problem_entities import FollowUp, Problem
 from models.search.folding import digits, fold
 from models.validation import check_text
 
@@ -50,13 +51,15 @@ def email_key(email: str) -> str:
     return email.strip().casefold()
 
 
-def name_key(name: str, goes_by: str) -> str:
-    """A full name, or (only when there is none) the name they go by, marked so the two kinds
-    never match each other."""
+def name_key(name: str, goes_by: str, description: str = "") -> str:
+    """A full name, or (only when there is none) the name they go by, or (for regulars known
+    only by sight) how to recognise them; marked so the kinds never match each other."""
     if name.strip():
         return "n:" + " ".join(fold(name).split())
     if goes_by.strip():
         return "g:" + " ".join(fold(goes_by).split())
+    if description.strip():
+        return "d:" + " ".join(fold(description).split())
     return ""
 
 
@@ -122,8 +125,8 @@ class _Keys(NamedTuple):
     name: str
 
     @classmethod
-    def of(cls, phone: str, email: str, name: str, goes_by: str) -> _Keys:
-        return cls(phone_key(phone), email_key(email), name_key(name, goes_by))
+    def of(cls, phone: str, email: str, name: str, goes_by: str, description: str) -> _Keys:
+        return cls(phone_key(phone), email_key(email), name_key(name, goes_by, description))
 
 
 class _Index:
@@ -141,8 +144,9 @@ class _Index:
         # name key -> [(has phone, has e-mail) -> keys]
         self.names: dict[str, dict[tuple[bool, bool], list[int]]] = {}
 
-    def add(self, key: int, phone: str, email: str, name: str, goes_by: str) -> None:
-        self.add_keys(key, _Keys.of(phone, email, name, goes_by))
+    def add(self, key: int, phone: str, email: str, name: str, goes_by: str,
+            description: str) -> None:
+        self.add_keys(key, _Keys.of(phone, email, name, goes_by, description))
 
     def add_keys(self, key: int, keys: _Keys) -> None:
         p, e, n = keys
@@ -171,7 +175,8 @@ class _Index:
         if count > 1:
             return None, (f"{count} regulars are already called "
                           f"“{record.name or record.goes_by}”; add or merge this one by hand")
-        return allowed[0][0] if allowed[0] else next(k[0] for k in allowed if k), "same name"
+        why = "same description" if n.startswith("d:") else "same name"
+        return allowed[0][0] if allowed[0] else next(k[0] for k in allowed if k), why
 
 
 def record_draft(record: ImportRecord) -> CustomerDraft:
@@ -225,7 +230,17 @@ def plan_import(session: Session, parsed: ParsedFile) -> ImportPlan:
         PlannedRow(skipped.line, "skip", skipped.reason) for skipped in parsed.skipped
     ]
     records: list[ImportRecord] = []
+    empty = session.scalar(select(Customer.id).limit(1)) is None
     for record in parsed.records:
+        if record.history is not None and record.history.forgotten_at is not None:
+            # An erased customer in our own export: nothing identifies them, so they can only
+            # be restored (for the counts) into an empty database, never matched.
+            rows.append(PlannedRow(record.line, "create", "erased customer, kept anonymously "
+                                   "for the counts", record, label="(erased)")
+                        if empty else
+                        PlannedRow(record.line, "skip", "an erased customer is only restored "
+                                   "into an empty database", label="(erased)"))
+            continue
         clean, problem = cleaned_record(record)
         if problem:
             rows.append(PlannedRow(record.line, "skip", problem, label=record_label(record)))
@@ -236,13 +251,14 @@ def plan_import(session: Session, parsed: ParsedFile) -> ImportPlan:
     existing = _Index()
     for customer in known.values():
         existing.add(customer.id, customer.phone, customer.email, customer.name,
-                     customer.goes_by)
+                     customer.goes_by, customer.description)
     in_file = _Index()
     first_rows: dict[int, PlannedRow] = {}  # file line -> the row others fold into
     matched: dict[int, PlannedRow] = {}  # regular id -> the row updating it
     for record in records:
         label = record_label(record)
-        keys = _Keys.of(record.phone, record.email, record.name, record.goes_by)
+        keys = _Keys.of(record.phone, record.email, record.name, record.goes_by,
+                        record.description)
         earlier, why = in_file.match(record, keys)
         if earlier is not None:
             target = first_rows[earlier]
@@ -417,6 +433,8 @@ class Existing:
     tags: set[str] = field(default_factory=set)
     notes: set[str] = field(default_factory=set)
     visits: set[datetime] = field(default_factory=set)
+    problems: set[tuple[datetime, str]] = field(default_factory=set)  # occurred_at, story
+    follow_ups: set[tuple[str, date]] = field(default_factory=set)  # task, due on
 
 
 def load_existing(session: Session, ids: Sequence[int]) -> dict[int, Existing]:
@@ -435,7 +453,32 @@ def load_existing(session: Session, ids: Sequence[int]) -> dict[int, Existing]:
             select(Visit.customer_id, Visit.visited_at).where(Visit.customer_id.in_(part))
         ):
             found[cid].visits.add(at)
+        for cid, at, story in session.execute(
+            select(Problem.customer_id, Problem.occurred_at, Problem.what_happened)
+            .where(Problem.customer_id.in_(part))
+        ):
+            found[cid].problems.add((at, story))
+        for cid, task, due in session.execute(
+            select(FollowUp.customer_id, FollowUp.task, FollowUp.due_on)
+            .where(FollowUp.customer_id.in_(part))
+        ):
+            found[cid].follow_ups.add((task, due))
     return found
+
+
+def _history_adds(record: ImportRecord, existing: Existing, earlier: int) -> bool:
+    """Whether a JSON record's history has anything the regular does not have yet."""
+    history = record.history
+    if history is None:
+        return False
+    return (
+        history.earlier_visits > earlier
+        or any(v.get("at") not in existing.visits for v in history.visits)
+        or any((p.get("occurred_at"), p.get("what_happened")) not in existing.problems
+               for p in history.problems)
+        or any((f.get("task"), f.get("due_on")) not in existing.follow_ups
+               for f in history.follow_ups)
+    )
 
 
 def profile_changes(customer: _Known | None, record: ImportRecord) -> dict[str, object]:
@@ -473,10 +516,9 @@ def _skip_unchanged(session: Session, rows: list[PlannedRow]) -> None:
         new_tags = set(record.tags) - existing.tags
         new_notes = [n for n in record.notes if n.text not in existing.notes]
         new_visits = [t for t in visit_times(record) if t not in existing.visits]
-        history = record.history is not None and bool(
-            record.history.visits or record.history.problems or record.history.follow_ups
-        )
-        if not (profile_changes(known[row.customer_id], record) or new_tags or new_notes
+        customer = known[row.customer_id]
+        history = _history_adds(record, existing, customer.earlier_visits)
+        if not (profile_changes(customer, record) or new_tags or new_notes
                 or new_visits or history):
             row.action = "skip"
             row.reason = f"already up to date ({row.reason})"

@@ -41,6 +41,7 @@ class CustomerHistory:
     earlier_visits: int = 0
     do_not_remember_at: datetime | None = None  # aware UTC
     forgotten_at: datetime | None = None  # aware UTC
+    updated_at: datetime | None = None  # aware UTC: when the profile last changed
 
 
 @dataclass
@@ -92,3 +93,6 @@ class ParsedFile:
     records: list[ImportRecord] = field(default_factory=list)
     skipped: list[SkippedRow] = field(default_factory=list)
     encoding: str = "utf-8"
+    # Our own JSON export only: the shop's categories and settings, restored when it is
+    # imported into an empty database.
+    shop: dict[str, Any] | None = None

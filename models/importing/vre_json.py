@@ -104,6 +104,7 @@ def _read_by_lines(data: bytes, parsed: ParsedFile) -> bool:
     if not isinstance(header, dict):
         return False
     _check_header(header)
+    parsed.shop = _shop(header)
     position = marker + len(b'"customers": [\n')
     index = 0
     while position < len(data):
@@ -140,11 +141,22 @@ def _read_whole(data: bytes, parsed: ParsedFile) -> None:
             f"({exc.msg} on line {exc.lineno})."
         ) from exc
     _check_header(document)
+    parsed.shop = _shop(document)
     customers = document.get("customers")
     if not isinstance(customers, list):
         raise JsonImportError("This Velvet Rope export has no list of customers.")
     for index, entry in enumerate(customers, start=1):
         _add(parsed, index, entry)
+
+
+def _shop(header: dict[str, Any]) -> dict[str, Any]:
+    categories = header.get("categories")
+    settings = header.get("settings")
+    return {
+        "categories": [c for c in categories if isinstance(c, dict)]
+        if isinstance(categories, list) else [],
+        "settings": settings if isinstance(settings, dict) else {},
+    }
 
 
 def _add(parsed: ParsedFile, index: int, entry: Any) -> None:
@@ -280,6 +292,7 @@ def _record(index: int, entry: Any) -> ImportRecord:
         earlier_visits=earlier,
         do_not_remember_at=_moment(entry, "do_not_remember_at", "The profile"),
         forgotten_at=_moment(entry, "forgotten_at", "The profile"),
+        updated_at=_moment(entry, "updated_at", "The profile"),
     )
     history.problems = [
         _problem(p, n) for n, p in enumerate(_objects(entry, "problems", "Problems"), 1)
