@@ -86,9 +86,11 @@ class CustomerDraft:
             ("talking_points", "A talking point", ITEM_MAX),
             ("tags", "A tag", TAG_MAX),
         ):
-            checks[name] = next(
-                (m for v in getattr(self, name) if (m := check_text(v, label, limit))), None
-            )
+            checks[name] = None
+            for value in getattr(self, name):
+                if message := check_text(value, label, limit):
+                    checks[name] = message
+                    break
         errors.update({k: v for k, v in checks.items() if v and k not in errors})
         return errors
 
