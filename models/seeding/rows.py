@@ -13,6 +13,7 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import cached_property
 from itertools import repeat
 from typing import Any
 
@@ -57,11 +58,15 @@ class Encoder:
     def __init__(self, raw: bool) -> None:
         self.raw = raw
         self._days = _DayPrefixes()
-        self._clock = [f"{s // 3600:02d}:{s // 60 % 60:02d}:{s % 60:02d}.000000"
-                       for s in range(DAY)] if raw else []
         self._json_cache: dict[tuple[str, ...], str] = {}
         self.when: Callable[[int], Any] = self._stamp if raw else self._datetime
         self.json: Callable[[list[str]], Any] = self._json if raw else list
+
+    @cached_property
+    def _clock(self) -> list[str]:
+        """"HH:MM:SS.000000" of every second of a day (built on first use: imports never
+        need it)."""
+        return [f"{s // 3600:02d}:{s // 60 % 60:02d}:{s % 60:02d}.000000" for s in range(DAY)]
 
     @classmethod
     def for_connection(cls, connection: Connection) -> Encoder:
