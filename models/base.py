@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import BigInteger, DateTime, Integer, MetaData
+from sqlalchemy import BigInteger, DateTime, Integer, MetaData, Table
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase
 from sqlalchemy.types import TypeDecorator
@@ -55,3 +55,11 @@ def utcnow() -> datetime:
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+def table_of(entity: type[Any]) -> Table:
+    """The Core table of a mapped class (for bulk statements that skip the ORM)."""
+    table = entity.__table__
+    if not isinstance(table, Table):
+        raise TypeError(f"{entity.__name__} is not mapped to a table")
+    return table

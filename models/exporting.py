@@ -29,7 +29,7 @@ from typing import IO, Any
 from sqlalchemy import Connection, Result, Row, String, Table, func, select, type_coerce, union
 from sqlalchemy.orm import Session, sessionmaker
 
-from models.base import UTCDateTime, utcnow
+from models.base import UTCDateTime, table_of, utcnow
 from models.database import SCHEMA_REVISION
 from models.entities import Customer, CustomerTag, Note, Visit
 from models.errors import NotFoundError
@@ -138,22 +138,16 @@ def _birthday(month: int | None, day: int | None, year: int | None) -> str:
 # --- reading a batch of regulars -------------------------------------------------------------
 
 
-def _table(entity: type[Any]) -> Table:
-    table = entity.__table__
-    assert isinstance(table, Table)
-    return table
-
-
-_CUSTOMER = _table(Customer)
-_VISIT = _table(Visit)
-_NOTE = _table(Note)
-_TAG = _table(CustomerTag)
-_PROBLEM = _table(Problem)
-_ACTION = _table(RecoveryAction)
-_CHECK_IN = _table(TeammateCheckIn)
-_FOLLOW_UP = _table(FollowUp)
-_DRAFT = _table(ProblemDraft)
-_CATEGORY = _table(ProblemCategory)
+_CUSTOMER = table_of(Customer)
+_VISIT = table_of(Visit)
+_NOTE = table_of(Note)
+_TAG = table_of(CustomerTag)
+_PROBLEM = table_of(Problem)
+_ACTION = table_of(RecoveryAction)
+_CHECK_IN = table_of(TeammateCheckIn)
+_FOLLOW_UP = table_of(FollowUp)
+_DRAFT = table_of(ProblemDraft)
+_CATEGORY = table_of(ProblemCategory)
 
 Categories = dict[int, tuple[str | None, str]]  # id -> (key, name)
 
@@ -468,7 +462,7 @@ def export_json(
             ],
             "settings": {
                 row.key: row.value for row in connection.execute(
-                    select(_table(AppSetting)).order_by(_table(AppSetting).c.key))
+                    select(table_of(AppSetting)).order_by(table_of(AppSetting).c.key))
             },
             "staff": _staff_names(connection),
         }

@@ -20,10 +20,10 @@ from dataclasses import dataclass, fields
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import Table, delete, func, insert, select
+from sqlalchemy import delete, func, insert, select
 from sqlalchemy.orm import Session
 
-from models.base import utcnow
+from models.base import table_of, utcnow
 from models.entities import Customer, CustomerTag, Note, SearchDocument, Visit
 from models.errors import NotFoundError
 from models.importing.records import CustomerHistory
@@ -61,20 +61,14 @@ class HistoryCounts:
         })
 
 
-def _table(entity: type[Any]) -> Table:
-    table = entity.__table__
-    assert isinstance(table, Table)
-    return table
-
-
-_VISIT = _table(Visit)
-_PROBLEM = _table(Problem)
-_ACTION = _table(RecoveryAction)
-_CHECK_IN = _table(TeammateCheckIn)
-_FOLLOW_UP = _table(FollowUp)
-_DRAFT = _table(ProblemDraft)
-_CATEGORY = _table(ProblemCategory)
-_DOCUMENT = _table(SearchDocument)
+_VISIT = table_of(Visit)
+_PROBLEM = table_of(Problem)
+_ACTION = table_of(RecoveryAction)
+_CHECK_IN = table_of(TeammateCheckIn)
+_FOLLOW_UP = table_of(FollowUp)
+_DRAFT = table_of(ProblemDraft)
+_CATEGORY = table_of(ProblemCategory)
+_DOCUMENT = table_of(SearchDocument)
 
 
 def write_history(
