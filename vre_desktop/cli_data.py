@@ -35,7 +35,9 @@ def import_file(url: str, file: str, *, fmt: str, dry_run: bool, by: str) -> int
     try:
         parsed = read_file(path, fmt)
     except ImportFileError as exc:
-        raise CommandLineError(f"{path.name}: {exc}") from None
+        message = str(exc)
+        raise CommandLineError(message if path.name in message
+                               else f"{path.name}: {message}") from None
     except OSError as exc:
         raise CommandLineError(f"cannot read {file}: {exc.strerror or exc}") from None
     sessions = models.open_database(url)
