@@ -235,7 +235,31 @@ def sample_records(
 _ROOT = QModelIndex()
 
 
-class PlanModel(QAbstractTableModel):
+class _RowsModel(QAbstractTableModel):
+    """A flat table: fixed column headers over a list of rows (``self._rows``)."""
+
+    def __init__(self, headers: Sequence[str], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._headers = tuple(headers)
+        self._rows: list[Any] = []
+
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = _ROOT) -> int:
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = _ROOT) -> int:
+        return 0 if parent.isValid() else len(self._headers)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation,
+        role: int = Qt.ItemDataRole.DisplayRole,
+    ) -> Any:
+        if (orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole
+                and 0 <= section < len(self._headers)):
+            return self._headers[section]
+        return None
+
+
+class PlanModel(_RowsModel):
     """The rows of an import plan (Line, Action, Who, Why), optionally one action only."""
 
     LINE, ACTION, WHO, WHY = range(4)
@@ -243,7 +267,7 @@ class PlanModel(QAbstractTableModel):
     ActionRole = Qt.ItemDataRole.UserRole + 1  # "create" / "update" / "skip"
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+        super().__init__(self.HEADERS, parent)
         self._all: list[PlannedRow] = []
         self._rows: list[PlannedRow] = []
         self._action: str | None = None
@@ -269,21 +293,6 @@ class PlanModel(QAbstractTableModel):
 
     def planned(self, row: int) -> PlannedRow:
         return self._rows[row]
-
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = _ROOT) -> int:
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = _ROOT) -> int:
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation,
-        role: int = Qt.ItemDataRole.DisplayRole,
-    ) -> Any:
-        if (orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole
-                and 0 <= section < len(self.HEADERS)):
-            return self.HEADERS[section]
-        return None
 
     def data(
         self, index: QModelIndex | QPersistentModelIndex,
@@ -316,12 +325,11 @@ class PlanModel(QAbstractTableModel):
         return None
 
 
-class TextTableModel(QAbstractTableModel):
+class TextTableModel(_RowsModel):
     """A small table of text (the mapping preview); muted rows are drawn in the muted colour."""
 
     def __init__(self, headers: Sequence[str], parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._headers = tuple(headers)
+        super().__init__(headers, parent)
         self._rows: list[tuple[str, ...]] = []
         self._muted: set[int] = set()
         self._tips: dict[int, str] = {}
@@ -333,21 +341,6 @@ class TextTableModel(QAbstractTableModel):
         self._muted = muted or set()
         self._tips = tips or {}
         self.endResetModel()
-
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = _ROOT) -> int:
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = _ROOT) -> int:
-        return 0 if parent.isValid() else len(self._headers)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation,
-        role: int = Qt.ItemDataRole.DisplayRole,
-    ) -> Any:
-        if (orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole
-                and 0 <= section < len(self._headers)):
-            return self._headers[section]
-        return None
 
     def data(
         self, index: QModelIndex | QPersistentModelIndex,
