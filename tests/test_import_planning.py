@@ -147,14 +147,14 @@ def test_a_failure_on_row_9999_of_10000_leaves_the_database_unchanged(
 ) -> None:
     add_customer(name="Already Here", notes=("keep me",))
     before = _counts(sessions)
-    real = applying.document_values
+    real = applying.insert_rows
 
-    def failing(**values: object) -> dict[str, object]:
-        if values["name"] == "Regular 9997":  # file line 9,999
+    def failing(connection, encoder, entity, columns, rows) -> None:  # type: ignore[no-untyped-def]
+        if any("Regular 9997" in row for row in rows):  # file line 9,999
             raise OSError("disk full")
-        return real(**values)  # type: ignore[arg-type]
+        real(connection, encoder, entity, columns, rows)
 
-    monkeypatch.setattr(applying, "document_values", failing)
+    monkeypatch.setattr(applying, "insert_rows", failing)
     with pytest.raises(OSError):
         run(sessions, _ten_thousand())
     assert _counts(sessions) == before

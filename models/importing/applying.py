@@ -9,19 +9,17 @@ re-importing a file updates few of them.
 
 from __future__ import annotations
 
-import json
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
-from operator import itemgetter
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, Connection, Table, select
+from sqlalchemy import Connection, select
 from sqlalchemy.orm import Session
 
 from models.audit import record_event
-from models.base import Base, UTCDateTime, utcnow
+from models.base import utcnow
 from models.customers import recount_visits
 from models.entities import Customer, CustomerTag, Note, Visit
 from models.importing.planning import (
@@ -36,13 +34,11 @@ from models.importing.planning import (
 )
 from models.importing.records import ImportRecord, ParsedFile
 from models.problem_entities import AppSetting, ProblemCategory
-from models.search.documents import document_values
-from models.seeding.rows import DOCUMENT_COLUMNS, Encoder
+from models.seeding.rows import TAG_COLUMNS, VISIT_COLUMNS, Documents, Encoder
 from models.seeding.writer import begin_batch, insert_documents, insert_rows, next_customer_id
 
 Progress = Callable[[int, int], bool]  # (done, total) -> keep going?
 BATCH = 5_000
-document_row = itemgetter(*DOCUMENT_COLUMNS)  # a search_document row as a tuple
 IMPORT_CACHE_KIB = 65_536
 
 
@@ -222,117 +218,108 @@ def _history_visits(record: ImportRecord) -> list[tuple[datetime, str]]:
     return sorted(visits)
 
 
-def _earlier(record: ImportRecord) -> int:
+def _earlier(record: ImportRecord, logged: int) -> int:
     if record.history is not None:
         return int(getattr(record.history, "earlier_visits", 0) or 0)
-    return earlier_visits(record)
+    return earlier_visits(record, logged)
+
+
+# The columns the bulk insert fills, in table order (insert_rows checks the order).
+_CUSTOMER_COLUMNS = (
+    "id", "name", "goes_by", "phone", "email", "description", "usuals", "preferences",
+    "allergies", "talking_points", "birthday_month", "birthday_day", "birthday_year",
+    "consent_given", "consent_at", "consent_by", "do_not_remember", "do_not_remember_at",
+    "forgotten_at", "earlier_visits", "visit_count", "last_visit_at", "created_at", "updated_at",
+)
+_NOTE_COLUMNS = ("customer_id", "text", "pinned", "source", "created_at", "updated_at")
+
+
+class _Stamps(dict[datetime, Any]):
+    """Moment -> its stored form, each worked out once: imports repeat a few moments a lot
+    ("now", the import's visit days at noon)."""
+
+    def __init__(self, encoder: Encoder) -> None:
+        super().__init__()
+        self._moment = encoder.moment
+
+    def __missing__(self, at: datetime) -> Any:
+        value = self[at] = self._moment(at)
+        return value
+
+    def of(self, at: datetime | None) -> Any:
+        return None if at is None else self[at]
 
 
 def _create_all(
     session: Session, connection: Connection, rows: Sequence[PlannedRow], now: datetime,
     advance: Callable[[int], None],
 ) -> dict[int, int]:
-    """Insert the new regulars in batches; returns file line -> new customer id."""
+    """Insert the new regulars in batches; returns file line -> new customer id.
+
+    Rows are built as tuples already in the driver's form (see Encoder): at 100,000 regulars,
+    dicts and a conversion pass cost more than SQLite takes to store them.
+    """
     encoder = Encoder.for_connection(connection)
+    stamp, to_json = _Stamps(encoder), encoder.json
+    build_document = Documents().of
     new_ids: dict[int, int] = {}
     # Indexed for search once at the end: SQLite's full-text index takes one big batch much
     # faster than many small ones.
     documents: list[tuple[Any, ...]] = []
-    first_new_id = next_customer_id(connection)
+    first_new_id = next_customer_id(connection)  # under the write lock: no one else adds
+    now_stamp = stamp[now]
     for start in range(0, len(rows), BATCH):
         batch = rows[start:start + BATCH]
-        first_id = next_customer_id(connection)
-        customers: list[dict[str, Any]] = []
-        tags: list[dict[str, Any]] = []
-        notes: list[dict[str, Any]] = []
-        visits: list[dict[str, Any]] = []
-        for offset, row in enumerate(batch):
+        customers: list[tuple[Any, ...]] = []
+        tags: list[tuple[Any, ...]] = []
+        notes: list[tuple[Any, ...]] = []
+        visits: list[tuple[Any, ...]] = []
+        for offset, row in enumerate(batch, start):
             record = row.record
             assert record is not None
-            cid = first_id + offset
+            cid = first_new_id + offset
             new_ids[row.line] = cid
             created = record.created_at or now
             history = record.history
             times = _history_visits(record)
-            earlier = _earlier(record)
+            count = len(times) + _earlier(record, len(times))
             last_visit = times[-1][0] if times else None
             consent = bool(record.consent_given)
-            customers.append({
-                "id": cid, "name": record.name, "goes_by": record.goes_by,
-                "phone": record.phone, "email": record.email, "description": record.description,
-                "usuals": record.usuals, "preferences": record.preferences,
-                "allergies": record.allergies, "talking_points": record.talking_points,
-                "birthday_month": record.birthday_month, "birthday_day": record.birthday_day,
-                "birthday_year": record.birthday_year, "consent_given": consent,
+            forgotten = history.forgotten_at if history else None
+            customers.append((
+                cid, record.name, record.goes_by, record.phone, record.email,
+                record.description, to_json(record.usuals), to_json(record.preferences),
+                to_json(record.allergies), to_json(record.talking_points),
+                record.birthday_month, record.birthday_day, record.birthday_year, consent,
                 # Also set for "do not remember" (when they asked, and who recorded it).
-                "consent_at": record.consent_at or (now if consent else None),
-                "consent_by": record.consent_by,
-                "do_not_remember": record.do_not_remember,
-                "do_not_remember_at": (
-                    (history and history.do_not_remember_at) or now
-                ) if record.do_not_remember else None,
-                "forgotten_at": history.forgotten_at if history else None,
-                "earlier_visits": earlier,
-                "visit_count": len(times) + earlier, "last_visit_at": last_visit,
-                "created_at": created,
-                "updated_at": (history.updated_at if history and history.updated_at
-                               else created),
-            })
-            tags.extend({"customer_id": cid, "name": tag} for tag in record.tags)
-            for note in record.notes:
-                at = note.created_at or now
-                notes.append({"customer_id": cid, "text": note.text, "pinned": note.pinned,
-                              "source": note.source, "created_at": at, "updated_at": at})
-            visits.extend({"customer_id": cid, "visited_at": at, "items": items}
-                          for at, items in times)
-            if history is not None and history.forgotten_at is not None:
-                continue  # erased: in the counts, never in search
-            values = document_values(
-                customer_id=cid, name=record.name, goes_by=record.goes_by, phone=record.phone,
-                email=record.email, description=record.description, usuals=record.usuals,
-                preferences=record.preferences, allergies=record.allergies,
-                talking_points=record.talking_points, tags=record.tags,
-                notes=[note.text for note in record.notes],
-                last_seen=last_visit or created, visit_count=len(times) + earlier,
+                stamp.of(record.consent_at or (now if consent else None)), record.consent_by,
+                record.do_not_remember,
+                stamp[(history and history.do_not_remember_at) or now]
+                if record.do_not_remember else None,
+                stamp.of(forgotten), count - len(times), count, stamp.of(last_visit),
+                stamp[created],
+                stamp[history.updated_at if history and history.updated_at else created],
+            ))
+            tags.extend((cid, tag) for tag in record.tags)
+            notes.extend(
+                (cid, note.text, note.pinned, note.source, at, at)
+                for note in record.notes
+                for at in (stamp[note.created_at] if note.created_at else now_stamp,)
             )
-            documents.append(document_row(values))
-        _insert_dicts(connection, encoder, Customer, customers)
-        _insert_dicts(connection, encoder, CustomerTag, tags)
-        _insert_dicts(connection, encoder, Note, notes)
-        _insert_dicts(connection, encoder, Visit, visits)
+            visits.extend((cid, stamp[at], items) for at, items in times)
+            if forgotten is None:  # an erased customer is in the counts, never in search
+                documents.append(build_document(
+                    cid, record, [note.text for note in record.notes], last_visit or created,
+                    count))
+        insert_rows(connection, encoder, Customer, _CUSTOMER_COLUMNS, customers)
+        insert_rows(connection, encoder, CustomerTag, TAG_COLUMNS, tags)
+        insert_rows(connection, encoder, Note, _NOTE_COLUMNS, notes)
+        insert_rows(connection, encoder, Visit, VISIT_COLUMNS, visits)
         advance(len(batch))
     if documents:
         insert_documents(connection, encoder, documents, first_new_id)
         _advance_sequence(connection)
     return new_ids
-
-
-def _insert_dicts(
-    connection: Connection, encoder: Encoder, entity: type[Base], rows: list[dict[str, Any]]
-) -> None:
-    if not rows:
-        return
-    table = entity.__table__
-    assert isinstance(table, Table)
-    columns = [c.name for c in table.c if c.name in rows[0]]
-    if not encoder.raw:
-        insert_rows(connection, encoder, entity, columns,
-                    [tuple(row[c] for c in columns) for row in rows])
-        return
-    # The raw path binds values in SQLAlchemy's SQLite storage form (see Encoder), converted
-    # column by column (a list comprehension per column is far cheaper than a call per value).
-    values = [[row[name] for row in rows] for name in columns]
-    stamps: dict[datetime, str] = {}  # imports repeat times a lot ("now", visit days at noon)
-    for index, name in enumerate(columns):
-        column_type = table.c[name].type
-        if isinstance(column_type, UTCDateTime):
-            values[index] = [None if v is None else stamps.get(v) or stamps.setdefault(
-                v, encoder.moment(v)) for v in values[index]]
-        elif isinstance(column_type, JSON):
-            values[index] = [json.dumps(v) if v else "[]" for v in values[index]]
-        elif isinstance(column_type, Boolean):
-            values[index] = [None if v is None else int(v) for v in values[index]]
-    insert_rows(connection, encoder, entity, columns, list(zip(*values, strict=True)))
 
 
 def _advance_sequence(connection: Connection) -> None:

@@ -194,6 +194,8 @@ def cleaned_record(record: ImportRecord) -> tuple[ImportRecord, str | None]:
     """The record as it will be stored (the draft's cleaning applied, unusable notes dropped),
     and why it cannot become a regular, if it cannot. Cleans in place: cleaning twice (the
     preview, then the import) gives the same record."""
+    if record.cleaned:
+        return record, None
     clean = record_draft(record).cleaned()
     errors = clean.problems()
     if errors:
@@ -214,6 +216,7 @@ def cleaned_record(record: ImportRecord) -> tuple[ImportRecord, str | None]:
     record.usuals, record.preferences = clean.usuals, clean.preferences
     record.allergies, record.talking_points = clean.allergies, clean.talking_points
     record.tags, record.notes = clean.tags, notes
+    record.cleaned = True
     return record, None
 
 
@@ -353,11 +356,12 @@ def visit_times(record: ImportRecord) -> list[datetime]:
     return sorted({d for d in (record.first_visit, record.last_visit) if d is not None})
 
 
-def earlier_visits(record: ImportRecord) -> int:
-    """Visits the other system counted beyond the ones the import logs."""
+def earlier_visits(record: ImportRecord, logged: int | None = None) -> int:
+    """Visits the other system counted beyond the ones the import logs (``logged``, if the
+    caller has counted them already)."""
     if record.visit_count is None:
         return 0
-    return max(0, record.visit_count - len(visit_times(record)))
+    return max(0, record.visit_count - (len(visit_times(record)) if logged is None else logged))
 
 
 def known_customer(customer: Customer) -> _Known:

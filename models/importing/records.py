@@ -75,6 +75,9 @@ class ImportRecord:
     # Field-level problems that did not stop the row ("birthday '13-45' not understood").
     warnings: list[str] = field(default_factory=list)
     history: CustomerHistory | None = None
+    # Set once planning has cleaned and checked the record, so the import's second planning
+    # (under the write lock, after the preview) does not redo it.
+    cleaned: bool = field(default=False, compare=False, repr=False)
 
 
 @dataclass(frozen=True)

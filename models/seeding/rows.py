@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import cached_property
 from itertools import repeat
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import Connection
 
@@ -47,6 +47,15 @@ class _DayPrefixes(dict[int, str]):
         return prefix
 
 
+class _Clock(dict[int, str]):
+    """Second of the day -> "HH:MM:SS.000000", each worked out once."""
+
+    def __missing__(self, second: int) -> str:
+        text = self[second] = (
+            f"{second // 3600:02d}:{second // 60 % 60:02d}:{second % 60:02d}.000000")
+        return text
+
+
 class Encoder:
     """Turns generated values into what executemany binds.
 
@@ -63,10 +72,8 @@ class Encoder:
         self.json: Callable[[list[str]], Any] = self._json if raw else list
 
     @cached_property
-    def _clock(self) -> list[str]:
-        """"HH:MM:SS.000000" of every second of a day (built on first use: imports never
-        need it)."""
-        return [f"{s // 3600:02d}:{s // 60 % 60:02d}:{s % 60:02d}.000000" for s in range(DAY)]
+    def _clock(self) -> _Clock:
+        return _Clock()
 
     @classmethod
     def for_connection(cls, connection: Connection) -> Encoder:
@@ -121,6 +128,31 @@ class Encoder:
         return value
 
 
+class Profile(Protocol):
+    """What a search document is built from: a generated regular, or an imported record."""
+
+    @property
+    def name(self) -> str: ...
+    @property
+    def goes_by(self) -> str: ...
+    @property
+    def phone(self) -> str: ...
+    @property
+    def email(self) -> str: ...
+    @property
+    def description(self) -> str: ...
+    @property
+    def usuals(self) -> list[str]: ...
+    @property
+    def preferences(self) -> list[str]: ...
+    @property
+    def allergies(self) -> list[str]: ...
+    @property
+    def talking_points(self) -> list[str]: ...
+    @property
+    def tags(self) -> list[str]: ...
+
+
 class Documents:
     """search_document rows: ``document_values`` with the folding of repeated parts memoised.
 
@@ -160,30 +192,38 @@ class Documents:
     def row(
         self, regular: Regular, notes: list[str], last_seen: datetime, visit_count: int
     ) -> tuple[Any, ...]:
-        names, name_compact = self._name_columns(regular.name, regular.goes_by)
-        parts = (regular.description, *regular.usuals, *regular.preferences, *regular.allergies,
-                 *regular.talking_points, *regular.tags, *notes)
+        return self.of(regular.id, regular, notes, last_seen, visit_count)
+
+    def of(
+        self, customer_id: int, profile: Profile, notes: list[str], last_seen: datetime,
+        visit_count: int,
+    ) -> tuple[Any, ...]:
+        """The search_document row (in DOCUMENT_COLUMNS order) of a generated regular or an
+        imported record."""
+        names, name_compact = self._name_columns(profile.name, profile.goes_by)
+        parts = (profile.description, *profile.usuals, *profile.preferences, *profile.allergies,
+                 *profile.talking_points, *profile.tags, *notes)
         row = (
-            rank_key(regular.id, last_seen, visit_count),
-            regular.id,
+            rank_key(customer_id, last_seen, visit_count),
+            customer_id,
             names,
             " ".join(filter(None, map(self._word_text, parts))),
             name_compact,
-            digits(regular.phone),
-            fold(regular.email).strip(),
+            digits(profile.phone),
+            fold(profile.email).strip(),
         )
-        if regular.id % self.CHECK_EVERY == 0:
+        if customer_id % self.CHECK_EVERY == 0:
             expected = document_values(
-                customer_id=regular.id, name=regular.name, goes_by=regular.goes_by,
-                phone=regular.phone, email=regular.email, description=regular.description,
-                usuals=regular.usuals, preferences=regular.preferences,
-                allergies=regular.allergies, talking_points=regular.talking_points,
-                tags=regular.tags, notes=notes, last_seen=last_seen, visit_count=visit_count,
+                customer_id=customer_id, name=profile.name, goes_by=profile.goes_by,
+                phone=profile.phone, email=profile.email, description=profile.description,
+                usuals=profile.usuals, preferences=profile.preferences,
+                allergies=profile.allergies, talking_points=profile.talking_points,
+                tags=profile.tags, notes=notes, last_seen=last_seen, visit_count=visit_count,
             )
             if tuple(expected[c] for c in DOCUMENT_COLUMNS) != row:
                 raise RuntimeError(
                     "models/seeding/rows.py builds search documents unlike "
-                    "models.search.documents.document_values; update Documents.row"
+                    "models.search.documents.document_values; update Documents.of"
                 )
         return row
 
