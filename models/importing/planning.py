@@ -23,7 +23,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Literal, NamedTuple
 
-from sqlalchemy import select
+from sqlalchemy import literal, select
 from sqlalchemy.orm import Session
 
 from models.customers import NOTE_MAX, CustomerDraft
@@ -397,21 +397,35 @@ def _load_identities(session: Session) -> dict[int, _Identity]:
     return {row[0]: _Identity(*row) for row in rows}
 
 
-def _load_known(session: Session, ids: Sequence[int]) -> dict[int, _Known]:
+_LIST_COLUMNS = (Customer.usuals, Customer.preferences, Customer.allergies,
+                 Customer.talking_points)
+_NO_LISTS = tuple(literal(None).label(column.key) for column in _LIST_COLUMNS)
+
+
+def _load_known(
+    session: Session, ids: Sequence[int], with_lists: set[int] | None = None
+) -> dict[int, _Known]:
+    """The regulars ``ids``; their list columns only for ``with_lists`` (all if None): most
+    files have no usuals or allergies to compare, and decoding every regular's JSON lists
+    would be most of a re-import's reading."""
     found: dict[int, _Known] = {}
-    for part in chunks(list(ids)):
-        found.update(_load_known_part(session, part))
+    if with_lists is None:
+        parts = [(part, True) for part in chunks(list(ids))]
+    else:
+        parts = [*((part, True) for part in chunks([i for i in ids if i in with_lists])),
+                 *((part, False) for part in chunks([i for i in ids if i not in with_lists]))]
+    for part, lists in parts:
+        found.update(_load_known_part(session, part, lists))
     return found
 
 
-def _load_known_part(session: Session, ids: Sequence[int]) -> dict[int, _Known]:
+def _load_known_part(session: Session, ids: Sequence[int], lists: bool) -> dict[int, _Known]:
     rows = session.execute(
         select(
             Customer.id, Customer.name, Customer.goes_by, Customer.phone, Customer.email,
             Customer.description, Customer.birthday_month, Customer.birthday_day,
             Customer.birthday_year, Customer.consent_given, Customer.do_not_remember,
-            Customer.earlier_visits, Customer.usuals, Customer.preferences, Customer.allergies,
-            Customer.talking_points,
+            Customer.earlier_visits, *(_LIST_COLUMNS if lists else _NO_LISTS),
         ).where(Customer.id.in_(ids))
     )
     found: dict[int, _Known] = {}
@@ -512,7 +526,10 @@ def profile_changes(customer: _Known | None, record: ImportRecord) -> dict[str, 
 def _skip_unchanged(session: Session, rows: list[PlannedRow]) -> None:
     ids = [row.customer_id for row in rows if row.customer_id is not None]
     have = load_existing(session, ids)
-    known = _load_known(session, ids)
+    known = _load_known(session, ids, with_lists={
+        row.customer_id for row in rows if row.customer_id is not None and row.record
+        and (row.record.usuals or row.record.preferences or row.record.allergies
+             or row.record.talking_points)})
     for row in rows:
         assert row.record is not None and row.customer_id is not None
         record = row.record
