@@ -18,8 +18,10 @@ import models
 from resources import icon_path
 from ui.main_window import MainWindow
 from ui.theme import apply_theme
+from vre_desktop.app_backups import install_backups
 from vre_desktop.error_dialog import install_exception_hook
-from vre_desktop.paths import APP_NAME
+from vre_desktop.paths import APP_NAME, backup_dir
+from vre_desktop.startup_check import check_before_opening
 
 log = logging.getLogger(__name__)
 
@@ -47,7 +49,7 @@ def create_main_window(database_url: str, *, title: str | None = None) -> MainWi
     if not isinstance(app, QApplication):
         raise RuntimeError("create a QApplication before create_main_window()")
     ensure_application()
-    sessions = models.open_database(database_url)
+    sessions = models.open_database(database_url, backup_folder=backup_dir(database_url))
     window = MainWindow(sessions, title=title or _title_for(database_url))
     window.destroyed.connect(lambda *_: sessions.kw["bind"].dispose())
     return window
@@ -75,10 +77,14 @@ def run_gui(database_url: str, *, demo: bool = False) -> int:
         try:
             if demo:
                 database_url, demo_folder = _demo_database()
+            elif not check_before_opening(database_url, backup_dir(database_url)):
+                return 1  # a damaged database, and the owner chose to quit
             window = create_main_window(
                 database_url,
                 title="Velvet Rope — demo shop (nothing is saved)" if demo else None,
             )
+            if not demo:
+                install_backups(window, database_url)
         except models.DatabaseError as exc:
             log.error("%s", exc)
             box = QMessageBox(QMessageBox.Icon.Critical, "Velvet Rope cannot open its database",
