@@ -44,6 +44,8 @@ def add_follow_up(
     )
     if message:
         raise ValidationError({"task": message})
+    if message := check_text(by.strip(), "Your name", STAFF_NAME_MAX):
+        raise ValidationError({"by": message})
     ensure_rememberable(session, customer_id, "follow-ups")
     follow_up = FollowUp(customer_id=customer_id, problem_id=problem_id, task=task,
                          due_on=due_on, created_by=by.strip(), created_at=now or utcnow())

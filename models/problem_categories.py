@@ -47,11 +47,15 @@ def _checked_name(session: Session, name: str, *, except_id: int | None = None) 
     )
     if message:
         raise ValidationError({"name": message})
-    clash = session.scalar(
-        select(ProblemCategory.id).where(func.lower(ProblemCategory.name) == name.lower())
-    )
-    if clash is not None and clash != except_id:
-        raise ValidationError({"name": f"There is already a category called “{name}”."})
+    # Compared here rather than with SQL lower(), which folds only A-Z on SQLite: "ÉTÉ" and
+    # "été" would both pass, and the second then hit the unique name as a database error.
+    # (A shop has a few dozen categories.)
+    folded = name.casefold()
+    for other_id, other_name in session.execute(
+        select(ProblemCategory.id, ProblemCategory.name)
+    ):
+        if other_id != except_id and other_name.casefold() == folded:
+            raise ValidationError({"name": f"There is already a category called “{other_name}”."})
     return name
 
 

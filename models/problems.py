@@ -19,11 +19,13 @@ from models.problem_entities import (
     TeammateCheckIn,
 )
 from models.problem_report import (
+    STAFF_NAME_MAX,
     ActionEntry,
     FollowUpEntry,
     ProblemReport,
     TeammateEntry,
 )
+from models.validation import check_text
 
 
 def _checked(report: ProblemReport, now: datetime) -> ProblemReport:
@@ -73,6 +75,9 @@ def update_problem(
     the open follow-up and teammate check-in follow the form; done ones are history."""
     now = now or utcnow()
     clean = _checked(report, now)
+    by = " ".join(by.split())
+    if message := check_text(by, "Your name", STAFF_NAME_MAX):
+        raise ValidationError({"by": message})
     problem = _get(session, problem_id)
     _category(session, clean.category_id, allow_retired=problem.category_id)
     _apply(problem, clean)

@@ -40,6 +40,8 @@ def flag_teammate(
     )
     if message:
         raise ValidationError({"teammate": message})
+    if message := check_text(by.strip(), "Your name", STAFF_NAME_MAX):
+        raise ValidationError({"by": message})
     check_in = TeammateCheckIn(problem_id=problem_id, teammate=teammate, reason=reason.strip(),
                                flagged_by=by.strip(), created_at=now or utcnow())
     session.add(check_in)

@@ -10,10 +10,15 @@ from models.search.folding import digits
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _CONTROL_SINGLE_LINE = re.compile(r"[\x00-\x1f\x7f]")
+# Half of a character that needs two UTF-16 units (most emoji): text from a broken clipboard or
+# file can carry one; no database can store it.
+_SURROGATE = re.compile("[\ud800-\udfff]")
 _PHONE_CHARS = re.compile(r"^[0-9+()\-.\s/]*(?:(?:ext|x)\.?\s*[0-9]+)?$", re.IGNORECASE)
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 MIN_PHONE_DIGITS = 7
 MAX_PHONE_DIGITS = 15
+PHONE_MAX = 40  # characters, as typed (spaces, dashes, an extension)
+EMAIL_MAX = 254
 
 
 def check_text(value: str, label: str, max_length: int, *, multiline: bool = False) -> str | None:
@@ -24,12 +29,16 @@ def check_text(value: str, label: str, max_length: int, *, multiline: bool = Fal
     pattern = _CONTROL if multiline else _CONTROL_SINGLE_LINE
     if pattern.search(value):
         return f"{label} contains an invisible control character; please retype it."
+    if _SURROGATE.search(value):
+        return f"{label} contains a broken character (half of an emoji?); please retype it."
     return None
 
 
 def check_phone(phone: str) -> str | None:
     if not phone:
         return None
+    if message := check_text(phone, "The phone number", PHONE_MAX):
+        return message
     if not _PHONE_CHARS.match(phone):
         return "A phone number may contain only digits, spaces, + ( ) - . / and an extension."
     count = len(digits(phone.lower().split("x")[0]))
@@ -41,7 +50,11 @@ def check_phone(phone: str) -> str | None:
 
 
 def check_email(email: str) -> str | None:
-    if email and not _EMAIL.match(email):
+    if not email:
+        return None
+    if message := check_text(email, "The email address", EMAIL_MAX):
+        return message
+    if not _EMAIL.match(email):
         return "That does not look like an email address (name@example.com)."
     return None
 
