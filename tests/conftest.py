@@ -74,7 +74,7 @@ def add_customer(sessions: models.SessionFactory) -> AddCustomer:
 )
 def search_backend(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
     """Run a search test on SQLite's FTS5 backend, on the portable backend over SQLite, and on
-    a real PostgreSQL server (which picks the portable backend itself)."""
+    a real PostgreSQL server (which picks its pg_trgm backend itself)."""
     if request.param == "portable-sql":
         portable = PortableBackend()
         monkeypatch.setattr(service, "backend_for", lambda _session: portable)

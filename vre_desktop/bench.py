@@ -23,6 +23,7 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import models
 from models.search.backends import fts5_phrase
@@ -53,14 +54,23 @@ def percentile(values: list[float], fraction: float) -> float:
     return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
 
 
+_PEOPLE_SQL = (
+    "SELECT name, goes_by, phone FROM customer WHERE name != '' ORDER BY random() LIMIT 4000"
+)
+_NOTES_SQL = "SELECT text FROM note ORDER BY random() LIMIT 2000"
+
+
 def sample_queries(path: Path, rng: random.Random) -> dict[str, list[tuple[str, str]]]:
     """(what a clerk types, the raw FTS5 match with no ranking) per kind, from real rows."""
     with sqlite3.connect(path) as db:
-        people = db.execute(
-            "SELECT name, goes_by, phone FROM customer WHERE name != '' "
-            "ORDER BY random() LIMIT 4000"
-        ).fetchall()
-        notes = [r[0] for r in db.execute("SELECT text FROM note ORDER BY random() LIMIT 2000")]
+        people = db.execute(_PEOPLE_SQL).fetchall()
+        notes = [r[0] for r in db.execute(_NOTES_SQL)]
+    return queries_from(people, notes, rng)
+
+
+def queries_from(
+    people: list[Any], notes: list[str], rng: random.Random
+) -> dict[str, list[tuple[str, str]]]:
     latin = [w for n, _, _ in people for w in words(n) if w.isascii() and len(w) >= 6]
     phones = [digits(p) for _, _, p in people if len(digits(p)) >= 7]
     note_words = [w for text in notes for w in words(text) if len(w) >= 5 and w.isalpha()]
@@ -317,4 +327,102 @@ def format_report(report: dict) -> str:  # type: ignore[type-arg]
         f"median {cards['card_p50_ms']:.1f} ms, p95 {cards['card_p95_ms']:.1f} ms; "
         f"follow-ups badge count {cards['badge_ms']:.1f} ms",
     ]
+    return "\n".join(lines)
+
+
+# --- an existing database (any engine), search only -------------------------------------------
+
+
+def run_search_benchmark(url: str, *, as_json: bool) -> int:
+    """Measure search on the database at ``url`` as it is (nothing is seeded or written):
+    this engine's own search backend beside the portable one, on the same sampled queries,
+    and whether the two ever answer differently."""
+    from models.search.backends import PortableBackend, backend_for
+
+    sessions = models.open_database(url)
+    engine = sessions.kw["bind"]
+    try:
+        with sessions() as session:
+            connection = session.connection()
+            people = [tuple(row) for row in connection.exec_driver_sql(_PEOPLE_SQL)]
+            notes = [row[0] for row in connection.exec_driver_sql(_NOTES_SQL)]
+            own = backend_for(session)
+            customers = models.count_customers(session)
+        _analyze_if_never_analyzed(engine)
+        queries = queries_from(people, notes, random.Random(7))
+        backends = {type(own).__name__: own, "PortableBackend": PortableBackend()}
+        with sessions() as warm:  # the first query pays for compiling statements
+            for backend in backends.values():
+                models.find_customers(warm, "warm up", backend=backend)
+        rows = []
+        for kind, sampled in queries.items():
+            typed = [text for text, _ in sampled]
+            row: dict[str, Any] = {"kind": kind, "example": typed[0]}
+            answers = {}
+            for label, backend in backends.items():
+                timings, answers[label] = _time_searches(sessions, typed, backend)
+                row[label] = {"p50_ms": statistics.median(timings),
+                              "p95_ms": percentile(timings, 0.95)}
+            first, *others = answers.values()
+            row["mean_results"] = statistics.fmean(len(ids) for ids in first)
+            row["differing_queries"] = sum(
+                a != b for other in others for a, b in zip(first, other, strict=True))
+            rows.append(row)
+    finally:
+        engine.dispose()
+    report = {"database": engine.url.render_as_string(hide_password=True),
+              "engine": engine.dialect.name, "customers": customers,
+              "backends": list(backends), "search": rows}
+    print(json.dumps(report, indent=2) if as_json else format_search_report(report))
+    return 0
+
+
+def _time_searches(
+    sessions: models.SessionFactory, typed: list[str], backend: Any
+) -> tuple[list[float], list[list[int]]]:
+    timings, answers = [], []
+    for text in typed:
+        started = time.perf_counter()
+        with sessions() as session:
+            found = models.find_customers(session, text, limit=50, backend=backend)
+        timings.append((time.perf_counter() - started) * 1000)
+        answers.append([match.id for match in found])
+    return timings, answers
+
+
+def _analyze_if_never_analyzed(engine: Any) -> None:
+    """PostgreSQL plans searches from table statistics; a freshly loaded database whose
+    autovacuum has not run yet (or is off) has none, and would be measured on guesses."""
+    if engine.dialect.name != "postgresql":
+        return
+    with engine.connect() as connection:
+        missing = connection.exec_driver_sql(
+            "SELECT count(*) FROM pg_stat_user_tables WHERE relname IN ('search_document', "
+            "'customer') AND last_analyze IS NULL AND last_autoanalyze IS NULL").scalar()
+        if missing:
+            _note("analyzing the tables (they have no statistics yet) …")
+            connection.exec_driver_sql("ANALYZE search_document")
+            connection.exec_driver_sql("ANALYZE customer")
+            connection.commit()
+
+
+def format_search_report(report: dict) -> str:  # type: ignore[type-arg]
+    own, *others = report["backends"]
+    header = f"{'search (limit 50)':<22}{'example':<12}"
+    for label in report["backends"]:
+        short = label.removesuffix("Backend")[:17]
+        header += f"{short + ' p50':>22}{'p95':>8}"
+    lines = [
+        f"Database: {report['database']} ({report['engine']}), "
+        f"{report['customers']:,} regulars",
+        "",
+        header + f"{'rows':>6}{'differ':>8}",
+    ]
+    for row in report["search"]:
+        line = f"{row['kind']:<22}{row['example'][:11]:<12}"
+        for label in report["backends"]:
+            line += f"{row[label]['p50_ms']:>22.2f}{row[label]['p95_ms']:>8.2f}"
+        lines.append(line + f"{row['mean_results']:>6.0f}{row['differing_queries']:>8}")
+    lines += ["", f"ms per search through the service (find_customers, limit 50); differ = "
+              f"queries where {', '.join(others)} answered differently from {own}"]
     return "\n".join(lines)

@@ -13,7 +13,10 @@ target_metadata = Base.metadata
 
 
 def include_object(obj, name, type_, reflected, compare_to) -> bool:  # type: ignore[no-untyped-def]
-    """Autogenerate must not drop the SQLite FTS5 tables, which the ORM does not map."""
+    """Autogenerate must not drop the SQLite FTS5 tables or the PostgreSQL trigram indexes
+    (revision 0005), which the ORM does not map."""
+    if type_ == "index" and reflected and str(name).endswith("_trgm"):
+        return False
     return not (type_ == "table" and reflected
                 and name.startswith(("search_names", "search_words", "search_name_parts",
                                      "search_contacts")))

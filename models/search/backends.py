@@ -136,8 +136,8 @@ _HIT_COLUMNS = (
 class PortableBackend:
     """Plain SQL (LIKE over the folded columns) that runs on any engine SQLAlchemy supports.
 
-    Used for PostgreSQL until it gets its own trigram-indexed backend, and in the tests on
-    SQLite to prove both backends give the same answers.
+    Used on engines without a backend of their own, on PostgreSQL when the pg_trgm extension
+    could not be installed, and in the tests to prove every backend gives the same answers.
     """
 
     def words(
@@ -187,4 +187,12 @@ _PORTABLE = PortableBackend()
 
 def backend_for(session: Session) -> SearchBackend:
     dialect = session.get_bind().dialect.name
-    return _SQLITE if dialect == "sqlite" else _PORTABLE
+    if dialect == "sqlite":
+        return _SQLITE
+    if dialect == "postgresql":
+        # Imported here: it imports this module, and SQLite-only installs never need it.
+        from models.search import postgres_backend
+
+        if postgres_backend.has_trigram_indexes(session):
+            return postgres_backend.TRIGRAM
+    return _PORTABLE

@@ -137,10 +137,13 @@ class _Ranking:
         return [(customer_id, key[0]) for customer_id, key in ordered]
 
 
-def find_customers(session: Session, text: str, limit: int = 50) -> list[CustomerMatch]:
+def find_customers(
+    session: Session, text: str, limit: int = 50, *, backend: SearchBackend | None = None
+) -> list[CustomerMatch]:
     """Customers matching what a clerk typed, best first.
 
     Everything typed is taken literally: quotes, ``*``, ``AND`` or SQL never act as operators.
+    ``backend`` is the engine's own (``backend_for``) unless given, as benchmarks compare them.
     """
     if limit <= 0:
         return []
@@ -148,8 +151,9 @@ def find_customers(session: Session, text: str, limit: int = 50) -> list[Custome
     if not query.tokens and not query.contact_text:
         return []
     ranking = _Ranking(query, limit)
-    _collect(session, backend_for(session), query, ranking)
-    return _materialize(session, ranking.top())
+    backend = backend or backend_for(session)
+    _collect(session, backend, query, ranking)
+    return _materialize(session, ranking.top(), backend)
 
 
 def _collect(
@@ -243,10 +247,12 @@ def _exactness(query: ParsedQuery, hit: Hit) -> int:
     return 3
 
 
-def _materialize(session: Session, ranked: list[tuple[int, int]]) -> list[CustomerMatch]:
+def _materialize(
+    session: Session, ranked: list[tuple[int, int]], backend: SearchBackend | None = None
+) -> list[CustomerMatch]:
     if not ranked:
         return []
-    backend = backend_for(session)
+    backend = backend or backend_for(session)
     rows = {row[0]: row for row in backend.customer_rows(session, [cid for cid, _ in ranked])}
     matches = []
     for customer_id, tier in ranked:
