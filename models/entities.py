@@ -85,7 +85,8 @@ class Visit(Base):
 
     __table_args__ = (
         Index("ix_visit_customer_time", "customer_id", "visited_at"),
-        Index("ix_visit_time", "visited_at"),
+        # With the customer: reports count visits and distinct customers from the index alone.
+        Index("ix_visit_time_customer", "visited_at", "customer_id"),
     )
 
 

@@ -82,6 +82,8 @@ class Problem(Base):
         Index("ix_problem_customer_time", "customer_id", "occurred_at"),
         Index("ix_problem_time", "occurred_at"),
         Index("ix_problem_status", "status", "occurred_at"),
+        # One category's problems in a period: the root-cause and process-fix insights.
+        Index("ix_problem_category_time", "category_id", "occurred_at"),
     )
 
 
@@ -171,3 +173,19 @@ class AppSetting(Base):
 
     key: Mapped[str] = mapped_column(String(80), primary_key=True)
     value: Mapped[Any] = mapped_column(JSON)
+
+
+class ProcessFix(Base):
+    """What the owner changed so a root cause stops recurring ("retrained everyone on milk
+    steaming"), dated so the insights can compare the category's problems before and after."""
+
+    __tablename__ = "process_fix"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    category_id: Mapped[int] = mapped_column(ForeignKey("problem_category.id"))
+    what_changed: Mapped[str] = mapped_column(Text)
+    fixed_on: Mapped[date] = mapped_column(Date)
+    recorded_by: Mapped[str] = mapped_column(String(100), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    __table_args__ = (Index("ix_process_fix_category", "category_id", "fixed_on"),)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Float, String
+from sqlalchemy import Float, Integer, String, literal
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql._typing import _ColumnExpressionArgument as Expression
 from sqlalchemy.sql.compiler import SQLCompiler
@@ -61,3 +61,30 @@ def _year_month_sqlite(element: year_month, compiler: SQLCompiler, **kw: Any) ->
 def _year_month_default(element: year_month, compiler: SQLCompiler, **kw: Any) -> str:
     (moment,) = _arguments(element, compiler, **kw)
     return f"to_char({moment}, 'YYYY-MM')"
+
+
+class local_hour(FunctionElement[int]):  # noqa: N801
+    """0–23: the hour on a clock ``offset_minutes`` ahead of UTC.
+
+    The offset is bound as a parameter, so one cached statement serves every offset.
+    """
+
+    type = Integer()
+    inherit_cache = True
+
+    def __init__(self, moment: Expression[Any], offset_minutes: int) -> None:
+        super().__init__(moment, literal(int(offset_minutes), Integer()))
+
+
+@compiles(local_hour, "sqlite")
+def _local_hour_sqlite(element: local_hour, compiler: SQLCompiler, **kw: Any) -> str:
+    moment, minutes = _arguments(element, compiler, **kw)
+    # The shift is a date-function modifier such as '-300 minutes'.
+    return f"CAST(strftime('%H', {moment}, ({minutes} || ' minutes')) AS INTEGER)"
+
+
+@compiles(local_hour)
+def _local_hour_default(element: local_hour, compiler: SQLCompiler, **kw: Any) -> str:
+    moment, minutes = _arguments(element, compiler, **kw)
+    shifted = f"({moment} + make_interval(mins => CAST({minutes} AS INTEGER)))"
+    return f"CAST(EXTRACT(HOUR FROM {shifted}) AS INTEGER)"
