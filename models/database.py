@@ -10,9 +10,11 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import StaticPool
 
+from models import changes, sqlite_transactions
+
 # The newest migration in models/migrations/versions; tests/test_database.py keeps it honest.
 # Comparing against it avoids loading Alembic at every start when nothing needs upgrading.
-SCHEMA_REVISION = "0003"
+SCHEMA_REVISION = "0005"
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 BUSY_TIMEOUT_MS = 5000
 
@@ -37,8 +39,15 @@ def create_database_engine(url: str) -> Engine:
         kwargs["connect_args"] = {"timeout": BUSY_TIMEOUT_MS / 1000, "check_same_thread": False}
         engine = create_engine(url, **kwargs)
         event.listen(engine, "connect", _sqlite_pragmas(in_memory))
+        # Units of work take the write lock when they begin (BEGIN IMMEDIATE): two windows or
+        # processes on one file never interleave a read and a write, nor hit "database is
+        # locked" upgrading a read lock.
+        sqlite_transactions.install(engine)
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    engine = create_engine(url, pool_pre_ping=True)
+    # Several counters on one server: a transaction that writes tells the others as it commits.
+    changes.announce_changes(engine)
+    return engine
 
 
 def _sqlite_pragmas(in_memory: bool) -> Any:
@@ -81,7 +90,9 @@ def upgrade_schema(engine: Engine) -> None:
             connection.exec_driver_sql("PRAGMA foreign_keys = OFF")
             connection.commit()
         try:
-            with connection.begin():
+            # The write lock first: another process upgrading at the same time waits, then
+            # finds nothing left to do.
+            with connection.execution_options(write_lock=True).begin():
                 config.attributes["connection"] = connection
                 command.upgrade(config, "head")
         finally:
@@ -90,10 +101,12 @@ def upgrade_schema(engine: Engine) -> None:
                 connection.commit()
 
 
-def open_database(url: str) -> SessionFactory:
+def open_database(url: str, *, backup_folder: Path | None = None) -> SessionFactory:
     """Open (creating or upgrading as needed) the database at ``url``; return a session factory.
 
-    Use it as ``with sessions.begin() as session: ...`` for one unit of work.
+    Use it as ``with sessions.begin() as session: ...`` for one unit of work. An existing SQLite
+    database is backed up into ``backup_folder`` (default: ``backups`` beside it) before its
+    schema is upgraded.
     """
     try:
         engine = create_database_engine(url)
@@ -102,6 +115,9 @@ def open_database(url: str) -> SessionFactory:
         message = f"Cannot open the database at {_safe(url)}: {_first_line(exc)}"
         raise DatabaseError(message) from exc
     if revision != SCHEMA_REVISION:
+        from models.backups.migration import before_upgrade  # imports this module
+
+        before_upgrade(engine, revision, backup_folder)
         try:
             upgrade_schema(engine)
         except Exception as exc:

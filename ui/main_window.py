@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 import models
 from models.base import utcnow
 from models.wording import greeting_name
+from ui.change_poller import ChangePoller
 from ui.check_in_command import UNDO_WINDOW_SECONDS, CheckInCommand
 from ui.customer_dialog import CustomerDialog
 from ui.data_actions import DataActions
@@ -45,6 +46,7 @@ from ui.work_list_dialog import WorkListDialog
 from ui.work_lists import follow_ups_dialog, teammate_check_ins_dialog
 
 if TYPE_CHECKING:
+    from ui.insights.window import InsightsWindow
     from ui.timeline_dialog import TimelineDialog
 
 RESULT_LIMIT = 50
@@ -78,6 +80,7 @@ class MainWindow(QMainWindow):
         self._staff_name = ""  # who is at this counter, as last typed in a form
         self._open_problem_dialogs: list[ProblemDialog] = []
         self._timeline: TimelineDialog | None = None
+        self._insights: InsightsWindow | None = None
 
         self.search_box = SearchBox()
         self.new_button = QPushButton("New regular   Ctrl+N")
@@ -91,6 +94,9 @@ class MainWindow(QMainWindow):
         self.follow_ups_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self._work_timer = QTimer(self, interval=WORK_COUNT_REFRESH_MS)
         self._work_timer.timeout.connect(self.refresh_work_counts)
+        # Another window, process or counter changed something: show it within a second or so.
+        self._change_poller = ChangePoller(sessions, parent=self)
+        self._change_poller.changed.connect(self._on_outside_change)
         self.toast = QLabel()
         self.toast.setObjectName("toast")
         self.toast.setTextFormat(Qt.TextFormat.PlainText)  # names are shown, never interpreted
@@ -221,6 +227,7 @@ class MainWindow(QMainWindow):
 
         menu = self.menuBar()
         file_menu = menu.addMenu("&File")
+        self.file_menu = file_menu  # vre_desktop adds the backup entries (ui/backup_actions.py)
         file_menu.addAction(self.new_action)
         file_menu.addSeparator()
         file_menu.addAction(self.settings_action)
@@ -238,6 +245,11 @@ class MainWindow(QMainWindow):
         self.data_actions.add_to_menus(file_menu, customer_menu, before=self.settings_action)
         team_menu = menu.addMenu("&Team")
         team_menu.addAction(self.teammates_action)
+        # "Owner only" is a label until staff roles exist (issue 6).
+        self.insights_action = self._action(
+            "&Insights… (owner)", ["Ctrl+Shift+I"], self.show_insights, "insightsAction")
+        owner_menu = menu.addMenu("&Owner")
+        owner_menu.addAction(self.insights_action)
         help_menu = menu.addMenu("&Help")
         help_menu.addAction(shortcuts_action)
 
@@ -270,6 +282,8 @@ class MainWindow(QMainWindow):
         # A problem report being written when the app closes is kept, to be offered again.
         for dialog in list(self._open_problem_dialogs):
             dialog.keep_draft()
+        if self._insights is not None:  # its own window: it would keep the app running
+            self._insights.close()
         super().closeEvent(event)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
@@ -291,8 +305,11 @@ class MainWindow(QMainWindow):
         """Prepare the card's queries while the clerk reads the screen, not on the first Enter."""
         first = self.results_model.match_at(0)
         if first is not None:
-            with self._sessions() as session:
-                models.load_card(session, first.id)
+            try:
+                with self._sessions() as session:
+                    models.load_card(session, first.id)
+            except models.NotFoundError:  # removed meanwhile (here or at another counter)
+                pass
 
     # ----- search ---------------------------------------------------------------------------
 
@@ -302,10 +319,21 @@ class MainWindow(QMainWindow):
 
     def refresh_after_change(self, customer_id: int | None) -> None:
         """Another dialog changed data: re-run the search, keeping (and reloading) the card."""
+        self._change_poller.absorb()  # everything committed so far is about to be shown
         self._refresh_results(keep_customer=customer_id)
         if customer_id is not None:
             self._show_card(customer_id, reload=True)
         self.refresh_work_counts()
+
+    @Slot()
+    def _on_outside_change(self) -> None:
+        """Someone else committed a change: refresh, keeping the selected regular."""
+        if self._card_timer.isActive():  # mid-typing: once the card has settled
+            QTimer.singleShot(CARD_PREVIEW_MS, self, self._on_outside_change)
+            return
+        index = self.results_view.currentIndex()
+        match = self.results_model.match_at(index.row()) if index.isValid() else None
+        self.refresh_after_change(match.id if match else None)
 
     def _refuses_details(self, match: models.CustomerMatch, what: str) -> bool:
         """True (with a message) when the regular asked not to be remembered."""
@@ -707,6 +735,34 @@ class MainWindow(QMainWindow):
         self.follow_ups_button.style().polish(self.follow_ups_button)
 
     @Slot()
+    def show_insights(self) -> None:
+        """The owner's reports in their own window; Enter on a regular there opens their card."""
+        if self._insights is not None:
+            self._insights.raise_()
+            self._insights.activateWindow()
+            return
+        # Imported when first used: QtCharts is heavy and the counter must start fast.
+        from ui.insights.window import InsightsWindow
+
+        window = InsightsWindow(self._sessions, clock=self.now,
+                                staff_name=lambda: self._staff_name, parent=self)
+        self._insights = window
+
+        def open_customer(customer_id: int) -> None:
+            self.search_box.clear()
+            self._refresh_results(keep_customer=customer_id)
+            self.raise_()
+            self.focus_search()
+
+        def closed() -> None:
+            self._insights = None
+            window.deleteLater()
+
+        window.open_customer.connect(open_customer)
+        window.closed.connect(closed)
+        window.show()
+
+    @Slot()
     def show_settings(self) -> None:
         from ui.settings_dialog import SettingsDialog
 
@@ -751,9 +807,11 @@ class MainWindow(QMainWindow):
             "Ctrl+T          the regular's timeline\n"
             "Ctrl+Shift+F    follow-ups due\n"
             "Ctrl+Shift+T    teammates to check on\n"
+            "Ctrl+Shift+I    insights: loyal, lapsed, root causes (owners)\n"
             "Ctrl+Shift+P    consent and privacy\n"
             "Ctrl+M          merge with another profile\n"
             "Ctrl+I          import customers (owners)\n"
             "Ctrl+Shift+E    export all customers (owners)\n"
+            "Ctrl+Shift+B    back up now (owners)\n"
             "Ctrl+F          back to the search box",
         )

@@ -163,6 +163,19 @@ QPushButton[primary="true"] {{
 }}
 QPushButton[primary="true"]:focus {{ border: 2px solid {t.text}; }}
 QPushButton[primary="true"]:disabled {{ background: {t.border}; color: {t.muted}; }}
+QLabel#dialogTitle {{ font-size: 19px; font-weight: 700; color: {t.text}; }}
+QLabel#damagedMessage {{ font-size: 15px; font-weight: 600; color: {t.alert}; }}
+QLabel#backupOffer {{
+    background: {t.surface}; border: 1px solid {t.border}; border-left: 4px solid {t.success};
+    border-radius: 6px; padding: 8px 10px;
+}}
+QLabel#backupStatusLabel {{ color: {t.alert}; font-weight: 600; padding: 0 6px; }}
+QTableWidget#backupList {{
+    background: {t.surface}; border: 1px solid {t.border}; border-radius: 8px;
+    gridline-color: transparent; selection-background-color: {t.selection};
+    selection-color: {t.text}; alternate-background-color: #faf7f3; outline: 0;
+}}
+QTableWidget#backupList::item {{ padding: 0 4px; }}
 """
 
 

@@ -82,6 +82,12 @@ def build_parser() -> argparse.ArgumentParser:
     forget.add_argument("--by", default="", metavar="NAME",
                         help="who handled the request (for the audit trail)")
 
+    migrate = sub.add_parser(
+        "migrate-to", parents=[common],
+        help="copy the whole SQLite database into an empty PostgreSQL database and verify it")
+    migrate.add_argument("target", metavar="URL",
+                         help="the PostgreSQL database, e.g. postgresql+psycopg://user@host/db")
+
     seed = sub.add_parser("seed", parents=[common],
                           help="add synthetic regulars with visits and notes (for benchmarks)")
     seed.add_argument("--customers", type=_positive_int, required=True, metavar="N")
@@ -89,7 +95,9 @@ def build_parser() -> argparse.ArgumentParser:
                       metavar="F")
     seed.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
 
-    bench = sub.add_parser("bench", help="measure search, typing, start-up and memory")
+    bench = sub.add_parser(
+        "bench", parents=[common], help="measure search, typing, start-up and memory; with "
+        "--database-url, only search on that database as it is (any engine)")
     bench.add_argument("--customers", type=_positive_int, default=100_000, metavar="N")
     bench.add_argument("--visits-per-customer", type=_non_negative_float, default=20.0,
                        metavar="F")
@@ -100,7 +108,39 @@ def build_parser() -> argparse.ArgumentParser:
         "bench-import", help="measure importing, re-importing, exporting and forgetting")
     bench_import.add_argument("--rows", type=_positive_int, default=100_000, metavar="N")
     bench_import.add_argument("--json", action="store_true", help="print JSON")
+    _add_backup_commands(sub, common)
+    from vre_desktop.cli_report import add_report_commands
+
+    add_report_commands(sub, common)
     return parser
+
+
+def _add_backup_commands(sub: argparse._SubParsersAction[_Parser], common: _Parser) -> None:
+    backup = sub.add_parser(
+        "backup", parents=[common],
+        help="make a verified copy of the SQLite database (default: the backups folder, "
+        "which keeps 7 daily, 4 weekly and 12 monthly copies)")
+    backup.add_argument("dest", nargs="?", metavar="DEST",
+                        help="folder to write the copy into (default: $VRE_BACKUP_DIR, else "
+                        "the backups folder beside the database)")
+    restore = sub.add_parser(
+        "restore", parents=[common],
+        help="replace the database with a backup (checked first; the current database is "
+        "backed up and kept aside). Close the app first")
+    restore.add_argument("file", metavar="FILE", help="the backup file (.sqlite3)")
+    restore.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+    check = sub.add_parser(
+        "check", parents=[common],
+        help="integrity, schema version and row counts; exits non-zero on any problem")
+    check.add_argument("--quick", action="store_true",
+                       help="SQLite's quick_check instead of the full integrity_check")
+    bench_backup = sub.add_parser(
+        "bench-backup", help="measure backup, quick_check and integrity_check times")
+    bench_backup.add_argument("--customers", type=_positive_int, default=100_000, metavar="N")
+    bench_backup.add_argument("--visits-per-customer", type=_non_negative_float, default=20.0,
+                              metavar="F")
+    bench_backup.add_argument("--json", action="store_true", help="print JSON")
+    bench_backup.add_argument("--keep", metavar="DIR", help="build the database in DIR and keep it")
 
 
 def _positive_int(value: str) -> int:
@@ -189,15 +229,36 @@ def _dispatch(args: argparse.Namespace) -> int:
         from vre_desktop.cli_data import forget
 
         return forget(url, args.customer_id, yes=args.yes, by=args.by)
+    if args.command == "migrate-to":
+        from vre_desktop.cli_migrate import migrate_to
+
+        return migrate_to(url, args.target)
     if args.command == "seed":
         return _seed(url, is_default, args.customers, args.visits_per_customer, args.seed)
+    if args.command in ("backup", "restore", "check", "bench-backup"):
+        from vre_desktop.cli_backup import run_backup_command
+
+        return run_backup_command(url, args)
+    if args.command == "report":
+        from vre_desktop.cli_report import run_report
+
+        return run_report(url, args)
+    if args.command == "bench-reports":
+        from vre_desktop.bench_reports import run_reports_benchmark
+
+        return run_reports_benchmark(
+            customers=args.customers, visits_per_customer=args.visits_per_customer,
+            runs=args.runs, as_json=args.json, keep_dir=args.keep,
+        )
     if args.command == "bench-import":
         from vre_desktop.bench_import import run_import_benchmark
 
         return run_import_benchmark(args.rows, as_json=args.json)
     if args.command == "bench":
-        from vre_desktop.bench import run_benchmark
+        from vre_desktop.bench import run_benchmark, run_search_benchmark
 
+        if getattr(args, "database_url", None):  # given explicitly, not from the environment
+            return run_search_benchmark(args.database_url, as_json=args.json)
         return run_benchmark(
             customers=args.customers, visits_per_customer=args.visits_per_customer,
             as_json=args.json, keep_dir=args.keep,

@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from models.database import SessionFactory
 from models.entities import Customer
+from models.insights.process_fixes import record_fix
 from models.problem_categories import list_categories
 from models.problem_report import ActionEntry, FollowUpEntry, ProblemReport, TeammateEntry
 from models.problems import log_problem
@@ -68,6 +69,14 @@ _STORIES = (
            actions=(ActionEntry("apology"), ActionEntry("value_add", "a pup cup for Biscuit", 0))),
 )
 
+# Process fixes the owner recorded (root cause key, what changed, days ago, recorded by), so the
+# Insights window has before/after rates to show.
+_FIXES = (
+    ("wrong_order", "Oat and dairy jugs in different colours; the barista reads the ticket back",
+     100, "Aisha"),
+    ("wait_time", "A second grinder on the bar and a runner for the morning rush", 45, "Lena"),
+)
+
 
 def add_demo_problems(sessions: SessionFactory, now: datetime) -> int:
     with sessions.begin() as session:
@@ -96,4 +105,7 @@ def add_demo_problems(sessions: SessionFactory, now: datetime) -> int:
             )
             log_problem(session, customer_id, report, now=now)
             added += 1
+        for key, what_changed, days_ago, recorded_by in _FIXES:
+            record_fix(session, categories[key], what_changed, today - timedelta(days=days_ago),
+                       recorded_by=recorded_by, now=now)
         return added
