@@ -132,9 +132,9 @@ def _apply(customer: Customer, draft: CustomerDraft, now: datetime) -> None:
 def _get(session: Session, customer_id: int, *, lock: bool = True) -> Customer:
     # Lock the regular's row until commit: on PostgreSQL two counters changing the same regular
     # would otherwise both rewrite its search document (duplicate key) or recount visits
-    # without seeing each other's (a lost update). SQLite ignores FOR UPDATE and serializes
-    # writers; with pysqlite's deferred BEGIN this read still precedes the write lock, so two
-    # processes on one file can interleave here (to be closed with BEGIN IMMEDIATE).
+    # without seeing each other's (a lost update). SQLite ignores FOR UPDATE; there a unit of
+    # work (sessions.begin()) holds the write lock from its first statement (BEGIN IMMEDIATE,
+    # models/sqlite_transactions.py), so this read is already serialized with other writers.
     customer = session.get(Customer, customer_id, with_for_update=lock or None)
     if customer is None:
         raise NotFoundError(f"There is no regular with id {customer_id} (deleted?).")
