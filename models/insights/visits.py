@@ -10,12 +10,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
 from sqlalchemy import exists, func, literal, select
 from sqlalchemy.orm import Session
 
 from models.entities import Customer, Visit
-from models.insights.bucket_counts import count_per_bucket
+from models.insights.bucket_counts import SELECTS_PER_STATEMENT, count_per_bucket, hour_ranges
 from models.insights.windows import (
     Bucket,
     DayWindow,
@@ -90,14 +91,7 @@ def visit_activity(
         select(literal(index), func.count()).select_from(newcomers)
         .where(newcomers.c.first_visit >= part.since, newcomers.c.first_visit < part.until))))
 
-    hour = local_hour(Visit.visited_at, offset_minutes(utc_offset))
-    by_hour = [0] * 24
-    for value, count in session.execute(
-        select(hour, func.count())
-        .where(Visit.visited_at >= window.since, Visit.visited_at < window.until)
-        .group_by(hour)
-    ):
-        by_hour[int(value)] = count
+    by_hour = _visits_by_hour(session, window)
 
     buckets = tuple(
         VisitBucket(start, part, *counts.get(index, (0, 0)), new.get(index, 0))
@@ -105,3 +99,40 @@ def visit_activity(
                                                   strict=True))
     )
     return VisitReport(window, bucket, buckets, tuple(by_hour))
+
+
+def _visits_by_hour(session: Session, window: DayWindow) -> list[int]:
+    """Visits per hour of the shop's day (midnight first) in the window.
+
+    On SQLite every hour of the window is counted as its own index range: a year is 8,760
+    ranges, yet ~8x faster than working out the hour of a million visits and grouping them.
+    PostgreSQL groups by the hour cheaply (a hash, no sort).
+    """
+    by_hour = [0] * 24
+    connection = session.connection()
+    dialect = connection.dialect
+    rows: list[Any]
+    if dialect.name == "sqlite":
+        # Written as SQL text: building and caching 8,760 SQLAlchemy selects would cost more
+        # than SQLite takes to count them.
+        stored = Visit.__table__.c.visited_at.type.bind_processor(dialect)
+        assert stored is not None
+        ranges = hour_ranges(window)
+        rows = []
+        for first in range(0, len(ranges), SELECTS_PER_STATEMENT):
+            part = ranges[first:first + SELECTS_PER_STATEMENT]
+            sql = " UNION ALL ".join(
+                ["SELECT ?, count(*) FROM visit WHERE visited_at >= ? AND visited_at < ?"]
+                * len(part))
+            parameters = tuple(value for hour in part
+                               for value in (hour.hour, stored(hour.since), stored(hour.until)))
+            rows.extend(connection.exec_driver_sql(sql, parameters))
+    else:
+        hour = local_hour(Visit.visited_at, offset_minutes(window.utc_offset))
+        rows = list(session.execute(
+            select(hour, func.count())
+            .where(Visit.visited_at >= window.since, Visit.visited_at < window.until)
+            .group_by(hour)))
+    for hour_of_day, count in rows:
+        by_hour[int(hour_of_day)] += count
+    return by_hour
