@@ -107,6 +107,10 @@ def check(url: str, *, quick: bool) -> int:
         print("Rows:")
         for table, count in report.counts.items():
             print(f"  {table.ljust(width)}  {count:>12,}")
+    from vre_desktop.network_share import warning_for
+
+    if warning := warning_for(database):
+        print(f"Warning:   {warning}")
     if report.ok:
         print("No problems found.")
         return 0

@@ -36,6 +36,7 @@ from models.backups import (
 from models.database import DatabaseError, open_database
 from ui.background import BackgroundTask
 from ui.damaged_database_dialog import DamagedDatabaseDialog, StartupChoice
+from vre_desktop.network_share import warning_for
 
 log = logging.getLogger(__name__)
 
@@ -101,6 +102,7 @@ def check_before_opening(database_url: str, backup_folder: Path | None) -> bool:
     path = sqlite_path(database_url)
     if path is None:
         return True  # PostgreSQL or in-memory: nothing to inspect here
+    warn_if_on_network_share(path)
     state = inspect_at_startup(path)
     if state.kind is FileKind.OLDER:
         return _upgrade(database_url, backup_folder)
@@ -121,6 +123,14 @@ def check_before_opening(database_url: str, backup_folder: Path | None) -> bool:
     log.info("%s", message)
     _tell(QMessageBox.Icon.Information, "Velvet Rope", message)
     return True
+
+
+def warn_if_on_network_share(path: Path) -> None:
+    """Say so (once per start) when the file is on a network share: SQLite is not safe there."""
+    warning = warning_for(path)
+    if warning:
+        log.warning("%s", warning)
+        _tell(QMessageBox.Icon.Warning, "The database is on a network share", warning)
 
 
 def _upgrade(database_url: str, backup_folder: Path | None) -> bool:
