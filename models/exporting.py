@@ -39,6 +39,7 @@ from models.problem_entities import (
     Problem,
     ProblemCategory,
     ProblemDraft,
+    ProcessFix,
     RecoveryAction,
     TeammateCheckIn,
 )
@@ -438,6 +439,18 @@ def _staff_names(connection: Connection) -> list[str]:
     return sorted((n for n in names if n), key=lambda n: (n.casefold(), n))
 
 
+def _process_fixes(connection: Connection, categories: Categories) -> list[dict[str, Any]]:
+    """What the owner changed to stop a root cause recurring (Insights → Process fixes)."""
+    fixes = table_of(ProcessFix)
+    found = []
+    for row in connection.execute(select(fixes).order_by(fixes.c.fixed_on, fixes.c.id)):
+        key, name = categories.get(row.category_id, (None, ""))
+        found.append({"category_key": key, "category": name, "what_changed": row.what_changed,
+                      "fixed_on": str(row.fixed_on), "recorded_by": row.recorded_by,
+                      "created_at": iso(row.created_at)})
+    return found
+
+
 def export_json(
     sessions: sessionmaker[Session], path: Path, *, progress: Progress | None = None
 ) -> ExportSummary:
@@ -465,6 +478,7 @@ def export_json(
                     select(table_of(AppSetting)).order_by(table_of(AppSetting).c.key))
             },
             "staff": _staff_names(connection),
+            "process_fixes": _process_fixes(connection, categories),
         }
         out.write("{\n")
         for key, value in header.items():

@@ -25,12 +25,14 @@ from models.exporting import (
     export_csv,
     export_customer,
     export_json,
+    iso,
     neutralise_cell,
     write_customer_export,
 )
 from models.importing.history import HistoryCounts, write_histories, write_history
 from models.importing.records import CustomerHistory, ImportRecord
 from models.importing.vre_json import JsonImportError, read_json
+from models.insights import record_fix
 from models.problem_entities import ProblemCategory
 from models.search.documents import refresh_document
 
@@ -104,6 +106,8 @@ def build_shop(sessions: models.SessionFactory) -> Shop:
             what_happened="Waited 20 minutes", category_id=category_id(session, "wait_time"),
         ), now=NOW)
         models.set_setting(session, models.LAST_TIME_DAYS, 120)
+        record_fix(session, category_id(session, "wait_time"), "A second grinder at the rush",
+                   date(2026, 10, 1), recorded_by="Sam", now=DONE_AT)
 
         plain = models.create_customer(
             session, models.CustomerDraft(description="tall, red fixie"), now=ADDED)
@@ -152,6 +156,10 @@ def test_the_json_export_holds_every_field_of_a_regular(any_sessions, tmp_path) 
     assert data["exported_at"].endswith("Z")
     assert data["settings"] == {"last_time_days": 120}
     assert data["staff"] == ["Ana", "Jo", "Lee", "Sam"]
+    assert data["process_fixes"] == [{
+        "category_key": "wait_time", "category": "Wait time",
+        "what_changed": "A second grinder at the rush", "fixed_on": "2026-10-01",
+        "recorded_by": "Sam", "created_at": iso(DONE_AT)}]
     assert {"key": "wrong_order", "name": "Wrong or remade order", "retired": False} \
         .items() <= next(c for c in data["categories"] if c["key"] == "wrong_order").items()
     kate = next(c for c in data["customers"] if c["id"] == shop.kate)
@@ -405,6 +413,8 @@ def test_an_export_read_back_into_an_empty_database_shows_the_same_regulars(
                 customer["problem_draft"]["payload"].pop("category_id")
     assert again.pop("settings") == {}  # shop settings are not imported
     first.pop("settings")
+    assert again.pop("process_fixes") == []  # nor the owner's process fixes
+    first.pop("process_fixes")
     assert again == first
 
 

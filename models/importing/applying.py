@@ -12,7 +12,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import Connection, select
@@ -22,6 +22,7 @@ from models.audit import record_event
 from models.base import utcnow
 from models.customers import recount_visits
 from models.entities import Customer, CustomerTag, Note, Visit
+from models.errors import ValidationError
 from models.importing.planning import (
     ImportPlan,
     PlannedRow,
@@ -353,3 +354,25 @@ def _restore_shop(session: Session, shop: dict[str, Any]) -> None:
             session.add(AppSetting(key=key, value=value))
         else:
             row.value = value
+    _restore_process_fixes(session, shop.get("process_fixes", []))
+
+
+def _restore_process_fixes(session: Session, fixes: list[dict[str, Any]]) -> None:
+    """The owner's process fixes (Insights), matched to their category by key, else name; an
+    entry the fix service refuses is left out rather than failing the whole restore."""
+    from models.insights import record_fix
+
+    categories = list(session.scalars(select(ProblemCategory)))
+    by_key = {c.key: c.id for c in categories if c.key}
+    by_name = {c.name: c.id for c in categories}
+    for entry in fixes:
+        category_id = by_key.get(entry.get("category_key") or "") or by_name.get(
+            entry.get("category") or "")
+        try:
+            fixed_on = date.fromisoformat(str(entry.get("fixed_on")))
+            created_at = datetime.fromisoformat(str(entry.get("created_at")).replace("Z", "+00:00"))
+            record_fix(session, category_id, str(entry.get("what_changed") or ""), fixed_on,
+                       recorded_by=str(entry.get("recorded_by") or ""),
+                       now=created_at if created_at.tzinfo else created_at.replace(tzinfo=UTC))
+        except (ValueError, ValidationError):
+            continue

@@ -152,10 +152,13 @@ def _read_whole(data: bytes, parsed: ParsedFile) -> None:
 def _shop(header: dict[str, Any]) -> dict[str, Any]:
     categories = header.get("categories")
     settings = header.get("settings")
+    fixes = header.get("process_fixes")
     return {
         "categories": [c for c in categories if isinstance(c, dict)]
         if isinstance(categories, list) else [],
         "settings": settings if isinstance(settings, dict) else {},
+        "process_fixes": [f for f in fixes if isinstance(f, dict)]
+        if isinstance(fixes, list) else [],
     }
 
 
