@@ -41,6 +41,7 @@ from ui.results_model import (
     ResultsModel,
 )
 from ui.search_box import SearchBox
+from ui.shortcuts import trigger_matching_action
 from ui.welcome_page import WelcomePage
 from ui.work_list_dialog import WorkListDialog
 from ui.work_lists import follow_ups_dialog, teammate_check_ins_dialog
@@ -287,18 +288,8 @@ class MainWindow(QMainWindow):
         super().closeEvent(event)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
-        # When the window is not the active one (tests, automation, a second screen) Qt does
-        # not run window shortcuts; run the matching action so the keys always work.
-        pressed = QKeySequence(event.keyCombination())
-        for action in self.actions():
-            if action.isEnabled() and any(
-                s.matches(pressed) == QKeySequence.SequenceMatch.ExactMatch
-                for s in action.shortcuts()
-            ):
-                action.trigger()
-                event.accept()
-                return
-        super().keyPressEvent(event)
+        if not trigger_matching_action(self, event):
+            super().keyPressEvent(event)
 
     @Slot()
     def _warm_up(self) -> None:

@@ -69,6 +69,7 @@ from ui.insights.page import ExportTable, ReportPage, ReportParams
 from ui.insights.recoveries_page import RecoveriesPage
 from ui.insights.style import insights_style
 from ui.insights.visits_page import VisitsPage
+from ui.shortcuts import trigger_matching_action
 
 PERIODS = (30, 90, 365)
 DEFAULT_PERIOD = 90
@@ -352,18 +353,8 @@ class InsightsWindow(QMainWindow):
         self.current_page.focus_first()
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
-        # As in the counter window: when this window is not the active one (a second screen,
-        # automation, tests) Qt skips window shortcuts, so run the matching action here.
-        pressed = QKeySequence(event.keyCombination())
-        for action in self.actions():
-            if action.isEnabled() and any(
-                s.matches(pressed) == QKeySequence.SequenceMatch.ExactMatch
-                for s in action.shortcuts()
-            ):
-                action.trigger()
-                event.accept()
-                return
-        super().keyPressEvent(event)
+        if not trigger_matching_action(self, event):
+            super().keyPressEvent(event)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         for page in self.pages:
