@@ -120,6 +120,26 @@ def test_backup_does_not_hang_while_another_connection_holds_a_write(
     assert "Uncommitted Ursula" not in customer_names(info.path)  # the last commit, only
 
 
+def test_another_counters_backup_in_the_same_minute_neither_blocks_nor_is_touched(
+    live: Path, tmp_path: Path
+) -> None:
+    folder = tmp_path / "b"
+    folder.mkdir()
+    # Another computer's backup of the same minute, still being written (its file locked).
+    theirs = folder / f".{backup_name(NOW)}.partial"
+    other = sqlite3.connect(theirs, isolation_level=None, check_same_thread=False)
+    other.execute("CREATE TABLE copying (page INTEGER)")
+    other.execute("BEGIN EXCLUSIVE")
+    other.execute("INSERT INTO copying VALUES (1)")
+    try:
+        info = _run_with_timeout(lambda: make_backup(live, folder, now=NOW))
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    assert customer_names(info.path) == ["José Alvarez", "Zoë Park"]
+    assert theirs.exists()  # never deleted by this backup
+
+
 def test_backup_through_the_apps_engine_with_an_uncommitted_session(
     live: Path, tmp_path: Path
 ) -> None:
@@ -217,6 +237,15 @@ def test_due_when_the_last_backup_is_older_than_a_day(live: Path, tmp_path: Path
     make_backup(live, folder, now=NOW - timedelta(hours=2))
     assert not due(folder, NOW)
     assert due(folder, NOW + timedelta(hours=23))
+
+
+def test_a_backup_dated_in_the_future_does_not_stop_the_backups(
+    live: Path, tmp_path: Path
+) -> None:
+    folder = tmp_path / "b"
+    make_backup(live, folder, now=NOW - timedelta(days=3))
+    make_backup(live, folder, now=NOW + timedelta(days=300))  # the clock was wrong that day
+    assert due(folder, NOW)
 
 
 def test_newest_good_backup_skips_damaged_and_newer_ones(live: Path, tmp_path: Path) -> None:
@@ -336,6 +365,32 @@ def test_restore_keeps_the_old_database_aside_and_backs_it_up(live: Path, tmp_pa
     with reopened() as session:
         assert [m.name for m in models.find_customers(session, "zoe")] == ["Zoë Park"]
     reopened.kw["bind"].dispose()
+
+
+def test_a_restore_that_cannot_rename_puts_the_current_database_back(
+    live: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / "b"
+    backup = make_backup(live, folder, now=NOW - timedelta(days=1))
+    sessions = models.open_database(f"sqlite:///{live}")
+    with sessions.begin() as session:
+        models.create_customer(session, models.CustomerDraft(name="Added After Backup"))
+    sessions.kw["bind"].dispose()
+    real_replace = Path.replace
+
+    def refuse_the_restored_copy(self: Path, target: Path) -> Path:  # a virus scanner, say
+        if self.name.endswith(".restoring"):
+            raise PermissionError(13, "The file is in use by another process")
+        return real_replace(self, target)
+
+    monkeypatch.setattr(Path, "replace", refuse_the_restored_copy)
+    monkeypatch.setattr("models.backups.restoring.time.sleep", lambda _s: None)
+    with pytest.raises(RestoreError, match="put back; nothing was changed"):
+        restore(backup.path, live, backup_folder=folder, now=NOW)
+    monkeypatch.undo()
+    assert "Added After Backup" in customer_names(live)
+    assert not any(p.name.endswith(".restoring") or ".before-restore-" in p.name
+                   for p in live.parent.iterdir())
 
 
 def test_restore_upgrades_an_older_backup(live: Path, tmp_path: Path) -> None:

@@ -59,10 +59,17 @@ def last_backup(folder: Path) -> BackupInfo | None:
     return backups[0] if backups else None
 
 
+CLOCK_SLACK = timedelta(minutes=5)  # another counter's clock may run a little ahead
+
+
 def due(folder: Path, now: datetime, *, every: timedelta = BACKUP_EVERY) -> bool:
-    """True when the newest backup in ``folder`` is older than ``every`` (or there is none)."""
-    newest = last_backup(folder)
-    return newest is None or now - newest.taken_at >= every
+    """True when the newest backup in ``folder`` is older than ``every`` (or there is none).
+
+    A backup dated in the future (taken once while the computer's clock was wrong) does not
+    count: it would stop the automatic backups until that date."""
+    newest = max((b.taken_at for b in list_backups(folder, read_revisions=False)
+                  if b.taken_at <= now + CLOCK_SLACK), default=None)
+    return newest is None or now - newest >= every
 
 
 def newest_good_backup(folders: Iterable[Path]) -> BackupInfo | None:

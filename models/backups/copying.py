@@ -16,7 +16,9 @@ from __future__ import annotations
 import contextlib
 import errno
 import logging
+import os
 import re
+import secrets
 import sqlite3
 import time
 from collections.abc import Callable
@@ -80,7 +82,10 @@ def make_backup(
     folder = prepare_folder(dest_folder)
     taken_at = (now or utcnow()).astimezone()
     final = _free_name(folder, taken_at, reason)
-    partial = folder / f".{final.name}{PARTIAL_SUFFIX}"
+    # Unique to this backup: two counters backing up in the same minute must never write
+    # into (or delete) each other's copy.
+    partial = folder / (f".{final.name.removesuffix(BACKUP_SUFFIX)}.{os.getpid()}-"
+                        f"{secrets.token_hex(4)}{BACKUP_SUFFIX}{PARTIAL_SUFFIX}")
     _remove_stale_partials(folder, taken_at)
     started = time.perf_counter()
     try:

@@ -16,6 +16,7 @@ import contextlib
 import logging
 import os
 import sqlite3
+import time
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -124,7 +125,14 @@ def restore(
                     raise RestoreError(f"The current database could not be backed up first, "
                                        f"so nothing was changed: {exc}") from exc
             aside = set_aside(live_path, label=aside_label, now=moment, checkpoint=healthy)
-        staging.replace(live_path)
+        try:
+            _replace_with_retries(staging, live_path)
+        except OSError as exc:
+            if aside is not None:
+                _put_back(aside, live_path)
+            raise RestoreError(f"Cannot put the restored copy in place: {exc.strerror or exc}. "
+                               "The current database was put back; nothing was changed.") \
+                from exc
         fsync_folder(live_path.parent)
     except BaseException:
         _remove_with_side_files(staging)
@@ -134,6 +142,31 @@ def restore(
     return RestoreResult(database=live_path, restored_from=backup_file,
                          revision_in_backup=state.revision, upgraded=upgraded,
                          set_aside=aside, safety_backup=safety)
+
+
+def _replace_with_retries(source: Path, target: Path, attempts: int = 5) -> None:
+    """Rename ``source`` over ``target``; on Windows a virus scanner or the indexer often holds
+    a file it just saw being written, for a moment, so a refused rename is tried again."""
+    for attempt in range(attempts):
+        try:
+            source.replace(target)
+            return
+        except PermissionError:
+            if attempt == attempts - 1:
+                raise
+            time.sleep(0.2 * (attempt + 1))
+
+
+def _put_back(aside: Path, live_path: Path) -> None:
+    """Undo ``set_aside``: the file and its side files go back under their own names."""
+    moves = [(aside, live_path)] + [
+        (aside.with_name(aside.name + side), live_path.with_name(live_path.name + side))
+        for side in SIDE_FILES if aside.with_name(aside.name + side).exists()
+    ]
+    for old, new in moves:
+        old.replace(new)
+    fsync_folder(live_path.parent)
+    log.warning("the restore could not finish; %s is back in place", live_path)
 
 
 def set_aside(path: Path, *, label: str = LABEL_DAMAGED, now: datetime | None = None,

@@ -102,7 +102,9 @@ def _lapsed(now: datetime, min_gap_days: int, factor: float, listed: ColumnEleme
     )
     numbers = materialized(numbers_query, "numbers")
     visits = numbers.c.logged + numbers.c.earlier
-    usual_gap = days_between(numbers.c.last_visit, numbers.c.first_visit) / (visits - 1)
+    # NULLIF: PostgreSQL may evaluate this before the filter that needs two visits.
+    usual_gap = (days_between(numbers.c.last_visit, numbers.c.first_visit)
+                 / func.nullif(visits - 1, 0))
     days_since = days_between(at, numbers.c.last_visit)
     last_problem = (
         select(Problem.id)
