@@ -7,6 +7,8 @@ at all. Summaries name records by id and never carry a PIN or a forgotten custom
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -17,6 +19,8 @@ from models.base import utcnow
 from models.entities import AuditEvent
 
 SUMMARY_MAX = 500
+# Set while a bulk change runs: models/audit_trail.py then records no event per row.
+QUIET_KEY = "vre_one_event_for_many"
 
 
 def record_event(
@@ -43,3 +47,14 @@ def recent_events(session: Session, *, limit: int = 200) -> list[AuditEntry]:
     rows = session.scalars(select(AuditEvent).order_by(AuditEvent.id.desc()).limit(limit))
     return [AuditEntry(e.at, e.actor, e.action, e.record_type, e.record_id, e.summary)
             for e in rows]
+
+
+@contextmanager
+def one_event_for_many(session: Session) -> Iterator[None]:
+    """Within the block, changed rows get no event each (the caller records one summary)."""
+    previous = session.info.get(QUIET_KEY, False)
+    session.info[QUIET_KEY] = True
+    try:
+        yield
+    finally:
+        session.info[QUIET_KEY] = previous

@@ -80,6 +80,8 @@ class Visit(Base):
     customer_id: Mapped[int] = mapped_column(ForeignKey("customer.id", ondelete="CASCADE"))
     visited_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     items: Mapped[str] = mapped_column(Text, default="")
+    # Who checked them in (the signed-in teammate; models/audit_trail.py fills it in).
+    logged_by: Mapped[str] = mapped_column(String(100), server_default=sql_text("''"), default="")
 
     customer: Mapped[Customer] = relationship(back_populates="visits")
 
@@ -99,12 +101,20 @@ class Note(Base):
     pinned: Mapped[bool] = mapped_column(Boolean, default=False)
     # Where an imported note came from ("Square memo"); empty for notes written here.
     source: Mapped[str] = mapped_column(String(100), server_default=sql_text("''"))
+    # "note", or "handover": left for the next shift, shown in their briefing.
+    kind: Mapped[str] = mapped_column(String(20), server_default=sql_text("'note'"), default="note")
+    author: Mapped[str] = mapped_column(String(100), server_default=sql_text("''"), default="")
+    edited_by: Mapped[str] = mapped_column(String(100), server_default=sql_text("''"), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
     customer: Mapped[Customer] = relationship(back_populates="notes")
 
-    __table_args__ = (Index("ix_note_customer", "customer_id", "pinned", "created_at"),)
+    __table_args__ = (
+        Index("ix_note_customer", "customer_id", "pinned", "created_at"),
+        # The shift briefing lists recent handover notes.
+        Index("ix_note_kind_time", "kind", "created_at"),
+    )
 
 
 class SearchDocument(Base):
@@ -145,4 +155,7 @@ class AuditEvent(Base):
     record_id: Mapped[int | None] = mapped_column(Integer)
     summary: Mapped[str] = mapped_column(String(500), default="")
 
-    __table_args__ = (Index("ix_audit_event_at", "at"),)
+    __table_args__ = (
+        Index("ix_audit_event_at", "at"),
+        Index("ix_audit_event_actor", "actor", "at"),
+    )

@@ -13,3 +13,7 @@ class ValidationError(ValueError):
 
 class NotFoundError(LookupError):
     """The record is gone (deleted elsewhere, or a wrong id)."""
+
+
+class PermissionDenied(PermissionError):
+    """The signed-in person's role does not allow this; nothing was changed."""

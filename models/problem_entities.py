@@ -17,6 +17,7 @@ from sqlalchemy import (
     String,
     Text,
 )
+from sqlalchemy import text as sql_text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.base import Base, UTCDateTime, utcnow
@@ -63,6 +64,8 @@ class Problem(Base):
     outcome: Mapped[str | None] = mapped_column(String(10))
     status: Mapped[str] = mapped_column(String(10), default="open")
     resolved_by: Mapped[str] = mapped_column(String(100), default="")
+    # Who wrote the report (signed in); ``handled_by`` is who dealt with the customer.
+    logged_by: Mapped[str] = mapped_column(String(100), server_default=sql_text("''"), default="")
     resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
@@ -98,6 +101,7 @@ class RecoveryAction(Base):
     details: Mapped[str] = mapped_column(Text, default="")
     cost_cents: Mapped[int | None] = mapped_column(Integer)
     taken_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    taken_by: Mapped[str] = mapped_column(String(100), server_default=sql_text("''"), default="")
 
     problem: Mapped[Problem] = relationship(back_populates="actions")
 

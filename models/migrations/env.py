@@ -5,7 +5,8 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import create_engine
 
-from models import entities, problem_entities  # noqa: F401  - registers the tables on Base.metadata
+from models import entities, problem_entities  # noqa: F401
+from models.staff import entities as staff_entities  # noqa: F401  - registers the tables on Base.metadata
 from models.base import Base
 
 config = context.config
