@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import event, inspect, insert
+from sqlalchemy import event, insert, inspect
 from sqlalchemy.orm import Session
 
 from models.audit import QUIET_KEY
@@ -97,12 +97,21 @@ def _record_changes(session: Session, _context: Any) -> None:
             tag_changes.add(obj.customer_id)
         elif type(obj) in RECORD_TYPES:
             rows.append(_row(now, name, "delete", obj, _created_summary(obj)))
-    already = {(r["record_type"], r["record_id"]) for r in rows}
-    for customer_id in sorted(tag_changes - {cid for t, cid in already if t == "customer"}):
-        rows.append({"at": now, "actor": name, "action": "update", "record_type": "customer",
-                     "record_id": customer_id, "summary": "changed tags"})
+    for customer_id in sorted(tag_changes):
+        _note_tag_change(rows, now, name, customer_id)
     if rows:
         session.connection().execute(insert(AuditEvent), rows)
+
+
+def _note_tag_change(rows: list[dict[str, Any]], now: Any, actor: str, customer_id: int) -> None:
+    """Tags are rows of their own; to the owner they are a field of the customer."""
+    for row in rows:
+        if row["record_type"] == "customer" and row["record_id"] == customer_id:
+            if row["action"] == "update":
+                row["summary"] += ", tags"
+            return  # a new or deleted customer's tags need no word of their own
+    rows.append({"at": now, "actor": actor, "action": "update", "record_type": "customer",
+                 "record_id": customer_id, "summary": "changed tags"})
 
 
 def _row(now: Any, actor: str, action: str, obj: Any, summary: str) -> dict[str, Any]:

@@ -81,7 +81,7 @@ class Visit(Base):
     visited_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     items: Mapped[str] = mapped_column(Text, default="")
     # Who checked them in (the signed-in teammate; models/audit_trail.py fills it in).
-    logged_by: Mapped[str] = mapped_column(String(100), server_default=sql_text("''"), default="")
+    logged_by: Mapped[str] = mapped_column(String(100), server_default=sql_text("''"))
 
     customer: Mapped[Customer] = relationship(back_populates="visits")
 
@@ -102,9 +102,9 @@ class Note(Base):
     # Where an imported note came from ("Square memo"); empty for notes written here.
     source: Mapped[str] = mapped_column(String(100), server_default=sql_text("''"))
     # "note", or "handover": left for the next shift, shown in their briefing.
-    kind: Mapped[str] = mapped_column(String(20), server_default=sql_text("'note'"), default="note")
-    author: Mapped[str] = mapped_column(String(100), server_default=sql_text("''"), default="")
-    edited_by: Mapped[str] = mapped_column(String(100), server_default=sql_text("''"), default="")
+    kind: Mapped[str] = mapped_column(String(20), server_default=sql_text("'note'"))
+    author: Mapped[str] = mapped_column(String(100), server_default=sql_text("''"))
+    edited_by: Mapped[str] = mapped_column(String(100), server_default=sql_text("''"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 

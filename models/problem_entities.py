@@ -65,7 +65,7 @@ class Problem(Base):
     status: Mapped[str] = mapped_column(String(10), default="open")
     resolved_by: Mapped[str] = mapped_column(String(100), default="")
     # Who wrote the report (signed in); ``handled_by`` is who dealt with the customer.
-    logged_by: Mapped[str] = mapped_column(String(100), server_default=sql_text("''"), default="")
+    logged_by: Mapped[str] = mapped_column(String(100), server_default=sql_text("''"))
     resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
@@ -101,7 +101,7 @@ class RecoveryAction(Base):
     details: Mapped[str] = mapped_column(Text, default="")
     cost_cents: Mapped[int | None] = mapped_column(Integer)
     taken_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    taken_by: Mapped[str] = mapped_column(String(100), server_default=sql_text("''"), default="")
+    taken_by: Mapped[str] = mapped_column(String(100), server_default=sql_text("''"))
 
     problem: Mapped[Problem] = relationship(back_populates="actions")
 

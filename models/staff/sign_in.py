@@ -38,7 +38,8 @@ def lockout_after(failures: int) -> timedelta:
     """How long the pad waits after ``failures`` wrong PINs in a row."""
     if failures < FREE_ATTEMPTS:
         return timedelta(0)
-    return FIRST_WAIT * (2 ** min(failures - FREE_ATTEMPTS, MAX_DOUBLINGS))
+    doublings: int = min(failures - FREE_ATTEMPTS, MAX_DOUBLINGS)
+    return FIRST_WAIT * (1 << doublings)
 
 
 def sign_in(
