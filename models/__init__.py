@@ -12,6 +12,7 @@ The scripting API::
         models.check_in(session, customer_id)
 """
 
+from models.briefing import Briefing, BriefingEntry, BriefingSection, load_briefing
 from models.customers import (
     CustomerDraft,
     add_note,
@@ -23,6 +24,7 @@ from models.customers import (
     set_note_pinned,
     undo_check_in,
     update_customer,
+    update_note,
 )
 from models.database import DatabaseError, SessionFactory, open_database
 from models.errors import NotFoundError, ValidationError
@@ -83,6 +85,9 @@ __all__ = [
     "SEVERITY_LABELS",
     "TIMELINE_KINDS",
     "ActionEntry",
+    "Briefing",
+    "BriefingEntry",
+    "BriefingSection",
     "CategoryView",
     "CustomerDraft",
     "CustomerMatch",
@@ -122,6 +127,7 @@ __all__ = [
     "known_staff_names",
     "list_categories",
     "list_problems",
+    "load_briefing",
     "load_card",
     "load_draft",
     "load_problem_draft",
@@ -145,5 +151,6 @@ __all__ = [
     "suggested_greeting",
     "undo_check_in",
     "update_customer",
+    "update_note",
     "update_problem",
 ]

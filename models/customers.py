@@ -5,13 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field, fields
 from datetime import datetime
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from models.base import utcnow
 from models.entities import Customer, CustomerTag, Note, Visit
 from models.errors import NotFoundError, ValidationError
 from models.search.documents import refresh_document
+from models.staff import Actor, Permission, require
 from models.validation import check_birthday, check_email, check_phone, check_text
 
 NAME_MAX = 200
@@ -20,6 +21,8 @@ ITEM_MAX = 500  # one usual, preference, allergy, talking point
 TAG_MAX = 60
 DESCRIPTION_MAX = 2000
 NOTE_MAX = 10_000
+# "handover": written for the next shift, who see it in their briefing (models/briefing.py).
+NOTE_KINDS = ("note", "handover")
 
 
 @dataclass
@@ -158,6 +161,7 @@ _IDENTITY_FIELDS = {"name", "goes_by", "description"}
 
 def create_customer(session: Session, draft: CustomerDraft, *, now: datetime | None = None) -> int:
     """Add a regular; returns the new id. Raises ValidationError with per-field messages."""
+    require(session, Permission.USE_COUNTER)
     clean = _validated(draft)
     now = now or utcnow()
     customer = Customer(created_at=now, visit_count=0)
@@ -171,6 +175,7 @@ def create_customer(session: Session, draft: CustomerDraft, *, now: datetime | N
 def update_customer(
     session: Session, customer_id: int, draft: CustomerDraft, *, now: datetime | None = None
 ) -> None:
+    require(session, Permission.USE_COUNTER)
     clean = _validated(draft)
     customer = _get(session, customer_id)
     if customer.do_not_remember:
@@ -190,6 +195,7 @@ def update_customer(
 
 def load_draft(session: Session, customer_id: int) -> CustomerDraft:
     """The regular as an editable draft (what the edit dialog starts from)."""
+    require(session, Permission.USE_COUNTER)
     customer = _get(session, customer_id, lock=False)
     draft = CustomerDraft(
         tags=[t.name for t in customer.tag_rows], consent_given=customer.consent_given
@@ -204,6 +210,7 @@ def check_in(
     session: Session, customer_id: int, *, items: str = "", at: datetime | None = None
 ) -> int:
     """Log a visit now (or ``at``); returns the visit id so it can be undone."""
+    require(session, Permission.USE_COUNTER)
     problem = check_text(items, "What they had", ITEM_MAX, multiline=True)
     if problem:
         raise ValidationError({"items": problem})
@@ -226,6 +233,7 @@ def check_in(
 
 def undo_check_in(session: Session, visit_id: int) -> None:
     """Remove a visit logged by mistake (the wrong person was checked in)."""
+    require(session, Permission.USE_COUNTER)
     visit = session.get(Visit, visit_id)
     if visit is None:
         raise NotFoundError("That visit was already removed.")
@@ -250,8 +258,12 @@ def recount_visits(session: Session, customer: Customer) -> None:
 
 def add_note(
     session: Session, customer_id: int, text: str, *, pinned: bool = False,
-    now: datetime | None = None,
+    kind: str = "note", now: datetime | None = None,
 ) -> int:
+    """A note about the regular; ``kind="handover"`` leaves it for the next shift's briefing."""
+    require(session, Permission.USE_COUNTER)
+    if kind not in NOTE_KINDS:
+        raise ValidationError({"kind": f"A note is one of {', '.join(NOTE_KINDS)}, not {kind!r}."})
     text = text.strip()
     if not text:
         raise ValidationError({"text": "Write something in the note first."})
@@ -260,7 +272,7 @@ def add_note(
         raise ValidationError({"text": problem})
     customer = ensure_rememberable(session, customer_id, "notes")
     when = now or utcnow()
-    note = Note(customer_id=customer_id, text=text, pinned=pinned, created_at=when,
+    note = Note(customer_id=customer_id, text=text, pinned=pinned, kind=kind, created_at=when,
                 updated_at=when)
     session.add(note)
     session.flush()
@@ -268,21 +280,59 @@ def add_note(
     return note.id
 
 
-def set_note_pinned(session: Session, note_id: int, pinned: bool) -> None:
+def _may_change_note(session: Session, note: Note) -> Actor:
+    """Anyone at the counter may change a note they wrote (or one nobody signed); a teammate's
+    note needs a shift lead. Call ``require(…USE_COUNTER)`` before loading the note."""
+    actor = require(session, Permission.USE_COUNTER)
+    if note.author and note.author.casefold() != actor.name.casefold():
+        require(session, Permission.EDIT_OTHERS_NOTES)
+    return actor
+
+
+def update_note(session: Session, note_id: int, text: str, *, now: datetime | None = None
+                ) -> None:
+    """Change a note's text (who edited it is recorded by models/audit_trail.py)."""
+    require(session, Permission.USE_COUNTER)
     note = session.get(Note, note_id)
     if note is None:
         raise NotFoundError("That note was deleted.")
+    _may_change_note(session, note)
+    text = text.strip()
+    if not text:
+        raise ValidationError({"text": "Write something in the note first."})
+    problem = check_text(text, "The note", NOTE_MAX, multiline=True)
+    if problem:
+        raise ValidationError({"text": problem})
+    if text == note.text:
+        return
+    customer = _get(session, note.customer_id)
+    note.text = text
+    note.updated_at = now or utcnow()
+    session.flush()
+    refresh_document(session, customer)
+
+
+def set_note_pinned(session: Session, note_id: int, pinned: bool) -> None:
+    require(session, Permission.USE_COUNTER)
+    note = session.get(Note, note_id)
+    if note is None:
+        raise NotFoundError("That note was deleted.")
+    _may_change_note(session, note)
     note.pinned = pinned
 
 
 def delete_note(session: Session, note_id: int) -> None:
+    require(session, Permission.USE_COUNTER)
     note = session.get(Note, note_id)
     if note is None:
         raise NotFoundError("That note was already deleted.")
+    _may_change_note(session, note)
     customer = _get(session, note.customer_id)
-    session.execute(delete(Note).where(Note.id == note_id))
+    session.delete(note)  # through the ORM, so the audit trail sees it
+    session.flush()
     refresh_document(session, customer)
 
 
 def count_customers(session: Session) -> int:
+    require(session, Permission.USE_COUNTER)
     return session.scalar(select(func.count(Customer.id))) or 0

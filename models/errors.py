@@ -15,5 +15,5 @@ class NotFoundError(LookupError):
     """The record is gone (deleted elsewhere, or a wrong id)."""
 
 
-class PermissionDenied(PermissionError):
+class PermissionDenied(PermissionError):  # noqa: N818  - reads as a sentence at call sites
     """The signed-in person's role does not allow this; nothing was changed."""

@@ -29,6 +29,7 @@ from typing import IO, Any
 from sqlalchemy import Connection, Result, Row, String, Table, func, select, type_coerce, union
 from sqlalchemy.orm import Session, sessionmaker
 
+from models.audit import record_event
 from models.base import UTCDateTime, table_of, utcnow
 from models.database import SCHEMA_REVISION
 from models.entities import Customer, CustomerTag, Note, Visit
@@ -43,6 +44,8 @@ from models.problem_entities import (
     RecoveryAction,
     TeammateCheckIn,
 )
+from models.staff import Permission, acting_name, require
+from models.staff.entities import StaffMember
 
 FORMAT = "velvet-rope-export"
 FORMAT_VERSION = 1
@@ -54,7 +57,7 @@ CSV_COLUMNS = (
     "Customer ID", "Name", "Goes by", "Phone", "Email", "How to recognise", "Usual order",
     "Preferences", "Allergies", "Talking points", "Tags", "Birthday", "Agreed to be remembered",
     "Consent recorded", "Consent recorded by", "Visits", "First visit", "Last visit", "Notes",
-    "Problems", "Open problems", "Last problem",
+    "Problems", "Open problems", "Last problem", "Last visit logged by", "Notes by",
 )
 
 # What "Export this customer's data" says about each section, in plain words.
@@ -68,12 +71,16 @@ ABOUT = {
         "consent_given and consent_at: whether and when you agreed to be remembered, and "
         "consent_by: who recorded it. do_not_remember: you asked not to be remembered."
     ),
-    "visits": "Each visit we logged: when (in UTC) and, if noted, what you had.",
-    "notes": "Notes staff wrote about you; pinned ones show on the greeting card.",
+    "visits": "Each visit we logged: when (in UTC), if noted, what you had, and logged_by: "
+              "the staff member who logged it.",
+    "notes": "Notes staff wrote about you; pinned ones show on the greeting card. author: who "
+             "wrote it, edited_by: who last changed it, kind: \"note\", or \"handover\" for "
+             "a note left for the next shift.",
     "problems": (
         "Times something went wrong for you: what happened, what you said, what you would call "
-        "fair, who handled it, how it was made right (actions, with any cost in cents) and "
-        "whether it is resolved. teammate_check_ins: a colleague was asked to check on the "
+        "fair, who handled it, who logged it (logged_by), how it was made right (actions, "
+        "with any cost in cents, and taken_by: who did it) and whether it is resolved. "
+        "teammate_check_ins: a colleague was asked to check on the "
         "staff member who served you."
     ),
     "follow_ups": "Things staff planned to do for you (call back, send a replacement) and how "
@@ -201,7 +208,7 @@ def _customer_dicts(
     # Millions of these: positional access, timestamps raw (see ``iso``).
     visited_at = columns(_VISIT)[list(v.keys()).index("visited_at")]
     visits = _grouped(connection.execute(
-        select(v.customer_id, visited_at, v["items"]).where(between(v.customer_id))
+        select(v.customer_id, visited_at, v["items"], v.logged_by).where(between(v.customer_id))
         .order_by(v.customer_id, v.visited_at, v.id)), "customer_id")
     n = _NOTE.c
     notes = _grouped(connection.execute(
@@ -230,10 +237,12 @@ def _customer_dicts(
     for row in customers:
         customer = _profile(row, [t.name for t in tags.get(row.id, ())])
         customer["visits"] = [
-            {"at": iso(visit[1]), "items": visit[2]} for visit in visits.get(row.id, ())
+            {"at": iso(visit[1]), "items": visit[2], "logged_by": visit[3]}
+            for visit in visits.get(row.id, ())
         ]
         customer["notes"] = [
             {"text": note.text, "pinned": note.pinned, "source": note.source,
+             "kind": note.kind, "author": note.author, "edited_by": note.edited_by,
              "created_at": iso(note.created_at), "updated_at": iso(note.updated_at)}
             for note in notes.get(row.id, ())
         ]
@@ -293,6 +302,7 @@ def _problem(
         "severity": row.severity,
         "allergen_or_illness": bool(row.allergen_or_illness),
         "handled_by": row.handled_by,
+        "logged_by": row.logged_by,
         "outcome": row.outcome,
         "status": row.status,
         "resolved_by": row.resolved_by,
@@ -301,7 +311,7 @@ def _problem(
         "updated_at": iso(row.updated_at),
         "actions": [
             {"kind": a.kind, "details": a.details, "cost_cents": a.cost_cents,
-             "taken_at": iso(a.taken_at)}
+             "taken_at": iso(a.taken_at), "taken_by": a.taken_by}
             for a in actions
         ],
         "teammate_check_ins": [
@@ -348,7 +358,7 @@ _ANONYMOUS_TEXT = ("subject", "what_happened", "customer_words", "fair_fix")
 def _anonymised(customer: dict[str, Any]) -> dict[str, Any]:
     blank = _profile_blank()
     anonymous = {**customer, **blank}
-    anonymous["visits"] = [{"at": v["at"], "items": ""} for v in customer["visits"]]
+    anonymous["visits"] = [{**v, "items": ""} for v in customer["visits"]]
     anonymous["notes"] = []
     anonymous["problems"] = [
         {**p, **dict.fromkeys(_ANONYMOUS_TEXT, ""),
@@ -378,6 +388,7 @@ def _profile_blank() -> dict[str, Any]:
 def _snapshot(sessions: sessionmaker[Session]) -> Iterator[Connection]:
     """One read transaction for the whole export, so it is one consistent moment."""
     with sessions() as session:
+        require(session, Permission.EXPORT)  # before the file is created
         connection = session.connection()
         if connection.dialect.name == "postgresql":
             connection.exec_driver_sql("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
@@ -429,8 +440,21 @@ def _tick(progress: Progress | None, done: int, total: int) -> None:
         raise ExportCancelled("The export was cancelled; no file was written.")
 
 
+def _staff(connection: Connection) -> list[dict[str, Any]]:
+    """The team's accounts: name, role and whether active. Never a PIN hash nor the sign-in
+    lock-out state: an imported account has no PIN until the owner sets one."""
+    staff = table_of(StaffMember)
+    return [
+        {"name": row.name, "role": row.role, "active": bool(row.active)}
+        for row in connection.execute(
+            select(staff.c.name, staff.c.role, staff.c.active)
+            .order_by(func.lower(staff.c.name), staff.c.id))
+    ]
+
+
 def _staff_names(connection: Connection) -> list[str]:
-    """Everyone named in the data as having done something (no PINs: there is no staff table)."""
+    """Everyone named in problems, follow-ups, check-ins and consents as having done something
+    (not only those with an account)."""
     p, f, t = _PROBLEM.c, _FOLLOW_UP.c, _CHECK_IN.c
     columns = (p.handled_by, p.resolved_by, f.created_by, f.done_by, t.teammate, t.flagged_by,
                t.done_by, _CUSTOMER.c.consent_by)
@@ -477,7 +501,8 @@ def export_json(
                 row.key: row.value for row in connection.execute(
                     select(table_of(AppSetting)).order_by(table_of(AppSetting).c.key))
             },
-            "staff": _staff_names(connection),
+            "staff": _staff(connection),
+            "staff_names": _staff_names(connection),
             "process_fixes": _process_fixes(connection, categories),
         }
         out.write("{\n")
@@ -496,6 +521,7 @@ def export_json(
                 counts["problems"] += len(customer["problems"])
             _tick(progress, counts["customers"], max(total, counts["customers"]))
         out.write("\n ]\n}\n")
+    _record_export(sessions, path, "JSON", counts)
     return ExportSummary(path=path, seconds=time.perf_counter() - started, **counts)
 
 
@@ -520,7 +546,23 @@ def export_csv(
                 counts["customers"] += 1
             done += size
             _tick(progress, done, max(total, done))
+    _record_export(sessions, path, "CSV", counts)
     return ExportSummary(path=path, seconds=time.perf_counter() - started, **counts)
+
+
+def _record_export(
+    sessions: sessionmaker[Session], path: Path, kind: str, counts: dict[str, int]
+) -> None:
+    """The audit event of a finished export (its own short transaction: the export itself
+    only read). Names the file, never its contents."""
+    with sessions.begin() as session:
+        what = ", ".join(_counted(counts[key], key[:-1]) for key in counts)
+        record_event(session, "export", actor=acting_name(session), record_type="customer",
+                     summary=f"{kind} file {path.name}: {what}")
+
+
+def _counted(number: int, word: str) -> str:
+    return f"{number:,} {word}{'s' * (number != 1)}"
 
 
 def _csv_rows(
@@ -537,8 +579,13 @@ def _csv_rows(
         select(v.customer_id, func.count().label("visits"),
                func.min(v.visited_at).label("first")).where(v.customer_id.between(first, last))
         .group_by(v.customer_id))}
+    # Who logged each regular's latest visit (ix_visit_customer_time finds it).
+    last_logged_by = {row.customer_id: row.logged_by for row in connection.execute(
+        select(v.customer_id, v.logged_by)
+        .join(_CUSTOMER, (c.id == v.customer_id) & (c.last_visit_at == v.visited_at))
+        .where(v.customer_id.between(first, last)).order_by(v.customer_id, v.id))}
     notes = _grouped(connection.execute(
-        select(n.customer_id, n.text).where(n.customer_id.between(first, last))
+        select(n.customer_id, n.text, n.author).where(n.customer_id.between(first, last))
         .order_by(n.customer_id, n.created_at, n.id)), "customer_id")
     problems = _grouped(connection.execute(
         select(p.customer_id, p.occurred_at, p.subject, p.status,
@@ -551,6 +598,8 @@ def _csv_rows(
         # min() keeps the column's type: an aware datetime.
         first_visit = visit.first if visit is not None else None
         customer_notes = [note.text for note in notes.get(row.id, ())]
+        # One name per note, in the order of "Notes" ("?" if nobody signed it).
+        authors = "; ".join(note.author or "?" for note in notes.get(row.id, ()))
         customer_problems = problems.get(row.id, [])
         latest = customer_problems[-1] if customer_problems else None
         counts["visits"] += visit.visits if visit is not None else 0
@@ -573,6 +622,7 @@ def _csv_rows(
             str(sum(1 for problem in customer_problems if problem.status == "open")),
             (f"{_local_date(latest.occurred_at)} {latest.subject or latest.category}"
              if latest is not None else ""),
+            last_logged_by.get(row.id, ""), authors,
         ]
 
 
@@ -582,6 +632,7 @@ def _csv_rows(
 def export_customer(session: Session, customer_id: int) -> dict[str, Any]:
     """One regular's complete data (the shape of one element of the JSON export's
     "customers"), with "exported_at" and an "about" explaining each section."""
+    require(session, Permission.EXPORT)
     connection = session.connection()
     customer = next(iter(_customer_dicts(connection, customer_id, customer_id,
                                          _categories(connection))), None)
@@ -591,8 +642,11 @@ def export_customer(session: Session, customer_id: int) -> dict[str, Any]:
 
 
 def write_customer_export(session: Session, customer_id: int, path: Path) -> None:
-    """Write ``export_customer`` as a readable JSON file (the one to hand to the customer)."""
+    """Write ``export_customer`` as a readable JSON file (the one to hand to the customer) and
+    record it in the audit trail (commit with ``sessions.begin()`` for the event to stay)."""
     data = export_customer(session, customer_id)
     with _replacing(Path(path), encoding="utf-8") as out:
         json.dump(data, out, indent=2, ensure_ascii=False)
         out.write("\n")
+    record_event(session, "export", actor=acting_name(session), record_type="customer",
+                 record_id=customer_id, summary="one regular's own data (their request)")

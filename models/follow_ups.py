@@ -14,6 +14,7 @@ from models.entities import Customer
 from models.errors import NotFoundError, ValidationError
 from models.problem_entities import FollowUp, Problem
 from models.problem_report import ACTION_DETAILS_MAX, RESULT_MAX, STAFF_NAME_MAX
+from models.staff import Permission, acting_name, require
 from models.validation import check_text
 from models.wording import greeting_name
 
@@ -37,6 +38,8 @@ def add_follow_up(
     session: Session, customer_id: int, task: str, due_on: date, *, by: str = "",
     problem_id: int | None = None, now: datetime | None = None,
 ) -> int:
+    require(session, Permission.FOLLOW_UPS)
+    by = by.strip() or acting_name(session)
     task = task.strip()
     message = (
         "Say what to follow up on." if not task
@@ -59,6 +62,8 @@ def complete_follow_up(
     now: datetime | None = None,
 ) -> None:
     """Mark a follow-up done with a one-line result ("replacement grinder works fine")."""
+    require(session, Permission.FOLLOW_UPS)
+    by = by.strip() or acting_name(session)
     result = " ".join(result.split())
     message = (
         "Write one line about how it went." if not result
@@ -80,6 +85,7 @@ def open_follow_ups(
     limit: int = 500,
 ) -> list[FollowUpView]:
     """Open follow-ups, soonest due first (overdue at the top); only those due by ``due_by``."""
+    require(session, Permission.USE_COUNTER)
     query = (
         select(FollowUp, Customer.name, Customer.goes_by, Customer.description, Problem.subject)
         .join(Customer, Customer.id == FollowUp.customer_id)
@@ -105,6 +111,7 @@ def open_follow_ups(
 
 def count_follow_ups_due(session: Session, today: date) -> int:
     """Open follow-ups due today or earlier: the number on the badge."""
+    require(session, Permission.USE_COUNTER)
     return session.scalar(
         select(func.count(FollowUp.id)).where(FollowUp.done_at.is_(None),
                                               FollowUp.due_on <= today)

@@ -14,7 +14,8 @@ from models.errors import NotFoundError
 from models.follow_ups import FollowUpView, open_follow_ups
 from models.last_time import LastTime, last_time
 from models.settings import LAST_TIME_DAYS, get_setting
-from models.wording import greeting_name
+from models.staff import Permission, require
+from models.wording import greeting_name, relative_day
 
 RECENT_NOTES = 3
 
@@ -25,6 +26,13 @@ class NoteView:
     text: str
     created_at: datetime
     pinned: bool
+    author: str = ""  # who wrote it (empty for notes from before sign-in, or imported)
+    kind: str = "note"  # or "handover": left for the next shift
+    edited_by: str = ""  # who last changed the text, if anyone did
+
+    @property
+    def is_handover(self) -> bool:
+        return self.kind == "handover"
 
 
 @dataclass(frozen=True)
@@ -76,6 +84,7 @@ def load_card(
     last_time_days: int | None = None,
 ) -> GreetingCard:
     """The card for one regular; ``last_time_days`` defaults to the shop's setting."""
+    require(session, Permission.USE_COUNTER)
     customer = session.get(Customer, customer_id)
     if customer is None or customer.forgotten_at is not None:
         raise NotFoundError(f"There is no regular with id {customer_id} (deleted?).")
@@ -126,5 +135,12 @@ def load_card(
     )
 
 
+def attribution(author: str, moment: datetime, now: datetime | None = None) -> str:
+    """ "Sam · 2 days ago"; just "2 days ago" when nobody signed it (older or imported notes)."""
+    when = relative_day(moment, now)
+    return f"{author} · {when}" if author else when
+
+
 def _view(note: Note) -> NoteView:
-    return NoteView(id=note.id, text=note.text, created_at=note.created_at, pinned=note.pinned)
+    return NoteView(id=note.id, text=note.text, created_at=note.created_at, pinned=note.pinned,
+                    author=note.author, kind=note.kind, edited_by=note.edited_by)

@@ -33,6 +33,7 @@ class LastTime:
     status: str
     handled_by: str
     visits_since: int
+    logged_by: str = ""  # who wrote the report (``handled_by`` dealt with the customer)
 
     @property
     def is_safety(self) -> bool:
@@ -84,7 +85,7 @@ def _view(session: Session, problem_id: int) -> LastTime:
         what_happened=problem.what_happened,
         actions=tuple((kind, details) for kind, details in actions),
         outcome=problem.outcome, status=problem.status, handled_by=problem.handled_by,
-        visits_since=visits_since,
+        visits_since=visits_since, logged_by=problem.logged_by,
     )
 
 

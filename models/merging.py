@@ -19,6 +19,7 @@ from models.customers import recount_visits
 from models.entities import Customer, CustomerTag, Note, SearchDocument, Visit
 from models.errors import NotFoundError, ValidationError
 from models.problem_entities import FollowUp, Problem, ProblemDraft
+from models.staff import Permission, acting_name, require
 
 Choice = Literal["keep", "other", "both"]
 
@@ -90,6 +91,8 @@ def merge_customers(
 ) -> None:
     """Fold ``other_id`` into ``keep_id``; ``choices`` maps a MERGE_FIELDS key to where its
     value comes from (missing keys: ``default_choices``)."""
+    require(session, Permission.MERGE_CUSTOMERS)
+    actor = actor.strip() or acting_name(session)
     if keep_id == other_id:
         raise ValidationError({"other": "Choose two different profiles to merge."})
     keep = _load(session, keep_id)

@@ -36,6 +36,7 @@ from models.problem_entities import (
     TeammateCheckIn,
 )
 from models.settings import DO_NOT_REMEMBER_KEEPS_VISITS, get_setting
+from models.staff import Permission, acting_name, require
 from models.validation import check_text
 
 ConsentState = Literal["unknown", "agreed", "do_not_remember"]
@@ -66,9 +67,10 @@ def set_consent(
     now: datetime | None = None,
 ) -> None:
     """Record the customer's answer. "do_not_remember" erases their details at once."""
+    require(session, Permission.USE_COUNTER)
     if state not in CONSENT_LABELS:
         raise ValidationError({"consent": f"Unknown consent state {state!r}."})
-    recorded_by = " ".join(recorded_by.split())
+    recorded_by = " ".join(recorded_by.split()) or acting_name(session)
     problem = check_text(recorded_by, "Who recorded it", RECORDED_BY_MAX)
     if problem:
         raise ValidationError({"recorded_by": problem})
@@ -119,6 +121,8 @@ def forget_customer(
     Call ``checkpoint`` after the transaction commits, so the database file itself no longer
     holds the erased bytes (on SQLite they may otherwise sit in the write-ahead log a while).
     """
+    require(session, Permission.FORGET)
+    actor = actor.strip() or acting_name(session)
     now = now or utcnow()
     customer = _customer(session, customer_id)
     notes = session.scalar(select(func.count(Note.id)).where(Note.customer_id == customer_id))

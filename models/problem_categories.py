@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from models.errors import NotFoundError, ValidationError
 from models.problem_entities import Problem, ProblemCategory
+from models.staff import Permission, require
 from models.validation import check_text
 
 CATEGORY_NAME_MAX = 80
@@ -25,6 +26,7 @@ class CategoryView:
 
 def list_categories(session: Session, *, include_retired: bool = False,
                     with_counts: bool = False) -> list[CategoryView]:
+    require(session, Permission.USE_COUNTER)
     counts: dict[int, int] = {}
     if with_counts:
         counts = dict(session.execute(
@@ -60,6 +62,7 @@ def _checked_name(session: Session, name: str, *, except_id: int | None = None) 
 
 
 def add_category(session: Session, name: str) -> int:
+    require(session, Permission.SETTINGS)
     name = _checked_name(session, name)
     last = session.scalar(select(func.max(ProblemCategory.position))) or 0
     category = ProblemCategory(name=name, position=last + 1)
@@ -69,12 +72,14 @@ def add_category(session: Session, name: str) -> int:
 
 
 def rename_category(session: Session, category_id: int, name: str) -> None:
+    require(session, Permission.SETTINGS)
     category = _get(session, category_id)
     category.name = _checked_name(session, name, except_id=category_id)
 
 
 def set_category_retired(session: Session, category_id: int, retired: bool) -> None:
     """A retired category is no longer offered for new problems; old ones keep it."""
+    require(session, Permission.SETTINGS)
     category = _get(session, category_id)
     if retired and category.key == "other":
         raise ValidationError({"name": "“Other” is always offered; it cannot be retired."})

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from models.entities import Customer
 from models.problem_entities import Problem, ProblemCategory, RecoveryAction
 from models.problem_report import format_cost
+from models.staff import Permission, require
 from models.wording import greeting_name
 
 
@@ -69,6 +70,7 @@ def list_problems(
     session: Session, *, open_only: bool = False, since: datetime | None = None,
     limit: int | None = None,
 ) -> list[ProblemSummary]:
+    require(session, Permission.USE_COUNTER)
     query = (
         select(Problem, ProblemCategory.name, Customer.name, Customer.goes_by,
                Customer.description)
@@ -109,6 +111,7 @@ def list_problems(
 
 def known_staff_names(session: Session, limit: int = 50) -> list[str]:
     """Names that handled recent problems, most recent first: suggestions for the form."""
+    require(session, Permission.USE_COUNTER)
     names = session.scalars(
         select(Problem.handled_by).where(Problem.handled_by != "")
         .order_by(Problem.created_at.desc()).limit(limit * 10)

@@ -25,6 +25,7 @@ from models.problem_entities import (
 )
 from models.sql_materialize import materialized
 from models.sql_time import days_between, year_month
+from models.staff import Permission, require
 
 RETURN_WINDOW_DAYS = 30
 _SAME_VISIT_DAYS = SAME_VISIT.total_seconds() / 86400
@@ -70,6 +71,7 @@ class OpenWork:
 
 def problem_counts(session: Session, since: datetime, until: datetime) -> list[CategoryCount]:
     """Problems per category and severity in the period, most frequent first."""
+    require(session, Permission.REPORTS)
     rows = session.execute(
         select(
             ProblemCategory.name, ProblemCategory.key, Problem.severity,
@@ -110,6 +112,7 @@ def return_rates(
     Recoveries near the end of the period have had less time to see a return; compare periods
     that ended at least ``within_days`` ago for the fairest numbers.
     """
+    require(session, Permission.REPORTS)
     first_recovery = (
         select(Problem.customer_id.label("customer_id"), RecoveryAction.kind.label("kind"),
                func.min(RecoveryAction.taken_at).label("reference"))
@@ -153,6 +156,7 @@ def return_rates(
 def value_add_costs(session: Session, since: datetime, until: datetime) -> list[MonthlyCost]:
     """What value-adds (and refunds) cost per month, oldest month first; months with no cost
     are left out."""
+    require(session, Permission.REPORTS)
     month = year_month(RecoveryAction.taken_at)
     rows = session.execute(
         select(
@@ -173,6 +177,7 @@ def value_add_costs(session: Session, since: datetime, until: datetime) -> list[
 
 def open_work(session: Session, today: date) -> OpenWork:
     """What still needs doing: open problems, follow-ups (due and overdue), teammate check-ins."""
+    require(session, Permission.USE_COUNTER)  # counts only, as on the counter's badges
     open_follow_up = FollowUp.done_at.is_(None)
     follow_ups_open, due, overdue = session.execute(
         select(

@@ -25,6 +25,7 @@ from models.problem_report import (
     ProblemReport,
     TeammateEntry,
 )
+from models.staff import Permission, acting_name, require
 from models.validation import check_text
 
 
@@ -49,6 +50,7 @@ def log_problem(
 ) -> int:
     """Store a new problem with its recovery actions, follow-up and teammate check-in; the
     regular's unsent draft, if any, goes with it. Returns the problem id."""
+    require(session, Permission.USE_COUNTER)
     now = now or utcnow()
     clean = _checked(report, now)
     ensure_rememberable(session, customer_id, "problems")
@@ -61,8 +63,9 @@ def log_problem(
     _set_status(problem, clean.resolved, by=clean.handled_by, now=now)
     session.add(problem)
     session.flush()
-    _sync_follow_up(session, problem, clean.follow_up, by=clean.handled_by, now=now)
-    _sync_teammate(session, problem, clean.teammate, by=clean.handled_by, now=now)
+    by = clean.handled_by or acting_name(session)
+    _sync_follow_up(session, problem, clean.follow_up, by=by, now=now)
+    _sync_teammate(session, problem, clean.teammate, by=by, now=now)
     session.execute(delete(ProblemDraft).where(ProblemDraft.customer_id == customer_id))
     return problem.id
 
@@ -73,9 +76,10 @@ def update_problem(
 ) -> None:
     """Save an edited problem. Actions keep their ids (and times); new ones are taken now;
     the open follow-up and teammate check-in follow the form; done ones are history."""
+    require(session, Permission.RESOLVE_PROBLEMS)
     now = now or utcnow()
     clean = _checked(report, now)
-    by = " ".join(by.split())
+    by = " ".join(by.split()) or acting_name(session)
     if message := check_text(by, "Your name", STAFF_NAME_MAX):
         raise ValidationError({"by": message})
     problem = _get(session, problem_id)
@@ -104,6 +108,7 @@ def resolve_problem(
     session: Session, problem_id: int, *, by: str = "", outcome: str | None = None,
     now: datetime | None = None,
 ) -> None:
+    require(session, Permission.RESOLVE_PROBLEMS)
     report = load_report(session, problem_id)
     report.resolved = True
     if outcome is not None:
@@ -113,6 +118,7 @@ def resolve_problem(
 
 def delete_problem(session: Session, problem_id: int) -> None:
     """Remove a problem logged by mistake, with its actions, follow-ups and check-ins."""
+    require(session, Permission.RESOLVE_PROBLEMS)
     problem = _get(session, problem_id)
     session.delete(problem)
     session.flush()
@@ -120,6 +126,7 @@ def delete_problem(session: Session, problem_id: int) -> None:
 
 def load_report(session: Session, problem_id: int) -> ProblemReport:
     """The problem as the form that edits it."""
+    require(session, Permission.USE_COUNTER)
     problem = _get(session, problem_id)
     follow_up = session.scalars(
         select(FollowUp).where(FollowUp.problem_id == problem_id, FollowUp.done_at.is_(None))
@@ -149,6 +156,7 @@ def load_report(session: Session, problem_id: int) -> ProblemReport:
 
 
 def problem_customer(session: Session, problem_id: int) -> int:
+    require(session, Permission.USE_COUNTER)
     return _get(session, problem_id).customer_id
 
 

@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 
 from models.errors import ValidationError
 from models.problem_entities import AppSetting
+from models.staff import Permission, require
 
 LAST_TIME_DAYS_KEY = "last_time_days"
 
@@ -34,6 +35,7 @@ def get_setting(session: Session, setting: Setting) -> int:
 
 
 def set_setting(session: Session, setting: Setting, value: int) -> None:
+    require(session, Permission.SETTINGS)
     if not setting.minimum <= value <= setting.maximum:
         raise ValidationError({setting.key: (
             f"{setting.label} must be between {setting.minimum:,} and {setting.maximum:,}."
@@ -50,3 +52,7 @@ DO_NOT_REMEMBER_KEEPS_VISITS = Setting(
     "do_not_remember_keeps_visits", 1, 0, 1,
     "Keep visits (without details) of customers who asked not to be remembered",
 )
+
+# Minutes without a key press, click or touch before the counter locks and shows the sign-in
+# pad again (ui/sign_in/counter_lock.py).
+AUTO_LOCK_MINUTES = Setting("auto_lock_minutes", 5, 1, 240, "Idle minutes before the counter locks")

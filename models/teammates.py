@@ -13,6 +13,7 @@ from models.entities import Customer
 from models.errors import NotFoundError, ValidationError
 from models.problem_entities import Problem, TeammateCheckIn
 from models.problem_report import ACTION_DETAILS_MAX, RESULT_MAX, STAFF_NAME_MAX
+from models.staff import Permission, acting_name, require
 from models.validation import check_text
 from models.wording import greeting_name
 
@@ -32,6 +33,8 @@ def flag_teammate(
     session: Session, teammate: str, reason: str = "", *, by: str = "",
     problem_id: int | None = None, now: datetime | None = None,
 ) -> int:
+    require(session, Permission.USE_COUNTER)
+    by = by.strip() or acting_name(session)
     teammate = " ".join(teammate.split())
     message = (
         "Name the teammate to check on." if not teammate
@@ -53,6 +56,7 @@ def complete_teammate_check_in(
     session: Session, check_in_id: int, *, by: str, note: str = "", now: datetime | None = None,
 ) -> None:
     """Record that someone checked in with the teammate (who, when, and a line if wanted)."""
+    require(session, Permission.TEAMMATE_CHECK_INS)
     by = " ".join(by.split())
     message = (
         "Say who checked in with them." if not by
@@ -71,6 +75,7 @@ def complete_teammate_check_in(
 
 def open_teammate_check_ins(session: Session, *, limit: int = 500) -> list[TeammateCheckInView]:
     """Who still needs a word, longest waiting first."""
+    require(session, Permission.USE_COUNTER)
     rows = session.execute(
         select(TeammateCheckIn, Customer.name, Customer.goes_by, Customer.description)
         .outerjoin(Problem, Problem.id == TeammateCheckIn.problem_id)
@@ -90,6 +95,7 @@ def open_teammate_check_ins(session: Session, *, limit: int = 500) -> list[Teamm
 
 
 def count_open_teammate_check_ins(session: Session) -> int:
+    require(session, Permission.USE_COUNTER)
     return session.scalar(
         select(func.count(TeammateCheckIn.id)).where(TeammateCheckIn.done_at.is_(None))
     ) or 0

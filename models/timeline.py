@@ -11,12 +11,15 @@ from sqlalchemy.orm import Session
 from models.entities import Note, Visit
 from models.problem_entities import FollowUp, Problem, ProblemCategory, RecoveryAction
 from models.problem_report import ACTION_LABELS, OUTCOME_LABELS, SEVERITY_LABELS, format_cost
+from models.staff import Permission, require
 
 TIMELINE_KINDS = ("visit", "note", "problem", "recovery", "follow_up")
 KIND_LABELS = {
     "visit": "Visits", "note": "Notes", "problem": "Problems", "recovery": "Made right",
     "follow_up": "Follow-ups",
 }
+# A handover note was written for the next shift: it says so wherever it is shown.
+NOTE_TITLES = {"note": "Note", "handover": "For next shift"}
 
 
 @dataclass(frozen=True)
@@ -28,6 +31,20 @@ class TimelineEntry:
     problem_id: int | None = None  # the problem it belongs to, to open it
     record_id: int | None = None
     severity: str = ""  # problems only; "safety" stands out
+    # Who wrote the note, logged the problem or took the action (empty when nobody signed it).
+    author: str = ""
+    edited_by: str = ""  # notes only: who last changed the text, if not the author
+
+    @property
+    def byline(self) -> str:
+        """ "logged by Sam", "by Sam, edited by Alex"; empty when nobody signed it."""
+        parts = [f"{_BYLINE_VERBS.get(self.kind, 'by')} {self.author}"] if self.author else []
+        if self.edited_by:
+            parts.append(f"edited by {self.edited_by}")
+        return ", ".join(parts)
+
+
+_BYLINE_VERBS = {"note": "by", "problem": "logged by", "recovery": "by"}
 
 
 def load_timeline(
@@ -35,6 +52,7 @@ def load_timeline(
     limit: int = 1000,
 ) -> list[TimelineEntry]:
     """Newest first; at most ``limit`` entries of each kind before merging."""
+    require(session, Permission.USE_COUNTER)
     wanted = set(kinds) if kinds is not None else set(TIMELINE_KINDS)
     entries: list[TimelineEntry] = []
     if "visit" in wanted:
@@ -49,9 +67,13 @@ def load_timeline(
             select(Note).where(Note.customer_id == customer_id)
             .order_by(Note.created_at.desc()).limit(limit)
         ):
-            title = "Pinned note" if note.pinned else "Note"
+            title = NOTE_TITLES.get(note.kind, "Note")
+            if note.pinned:
+                title = "Pinned note" if title == "Note" else f"{title} (pinned)"
+            edited_by = note.edited_by if note.edited_by != note.author else ""
             entries.append(TimelineEntry("note", note.created_at, title, note.text,
-                                         record_id=note.id))
+                                         record_id=note.id, author=note.author,
+                                         edited_by=edited_by))
     if "problem" in wanted:
         entries.extend(_problems(session, customer_id, limit))
     if "recovery" in wanted:
@@ -89,7 +111,7 @@ def _problems(session: Session, customer_id: int, limit: int) -> list[TimelineEn
             lines.append(f"Handled by {problem.handled_by}")
         entries.append(TimelineEntry("problem", problem.occurred_at, title, "\n".join(lines),
                                      problem_id=problem.id, record_id=problem.id,
-                                     severity=problem.severity))
+                                     severity=problem.severity, author=problem.logged_by))
     return entries
 
 
@@ -105,7 +127,7 @@ def _recoveries(session: Session, customer_id: int, limit: int) -> list[Timeline
         entries.append(TimelineEntry("recovery", action.taken_at,
                                      f"Made right: {ACTION_LABELS[action.kind]}{cost}",
                                      action.details, problem_id=action.problem_id,
-                                     record_id=action.id))
+                                     record_id=action.id, author=action.taken_by))
     return entries
 
 

@@ -155,7 +155,8 @@ def test_the_json_export_holds_every_field_of_a_regular(any_sessions, tmp_path) 
     assert data["schema_revision"] == SCHEMA_REVISION
     assert data["exported_at"].endswith("Z")
     assert data["settings"] == {"last_time_days": 120}
-    assert data["staff"] == ["Ana", "Jo", "Lee", "Sam"]
+    assert data["staff"] == []  # accounts (see tests/test_export_staff.py)
+    assert data["staff_names"] == ["Ana", "Jo", "Lee", "Sam"]
     assert data["process_fixes"] == [{
         "category_key": "wait_time", "category": "Wait time",
         "what_changed": "A second grinder at the rush", "fixed_on": "2026-10-01",
@@ -186,12 +187,15 @@ def test_the_json_export_holds_every_field_of_a_regular(any_sessions, tmp_path) 
         "earlier_visits": 4,
         "created_at": "2026-03-02T09:30:00Z",
         "updated_at": kate["updated_at"],
-        "visits": [{"at": "2026-10-01T08:15:30.250000Z", "items": "oat flat white"},
-                   {"at": "2026-11-03T12:00:00Z", "items": ""}],
+        "visits": [{"at": "2026-10-01T08:15:30.250000Z", "items": "oat flat white",
+                    "logged_by": "command line"},
+                   {"at": "2026-11-03T12:00:00Z", "items": "", "logged_by": "command line"}],
         "notes": [
             {"text": "Loves hearing about Lisbon — ask!", "pinned": True, "source": "",
+             "kind": "note", "author": "command line", "edited_by": "",
              "created_at": "2026-04-01T10:00:00Z", "updated_at": "2026-04-01T10:00:00Z"},
             {"text": "Prefers the window seat", "pinned": False, "source": "",
+             "kind": "note", "author": "command line", "edited_by": "",
              "created_at": "2026-04-02T10:00:00Z", "updated_at": "2026-04-02T10:00:00Z"},
         ],
         "problems": [
@@ -199,25 +203,27 @@ def test_the_json_export_holds_every_field_of_a_regular(any_sessions, tmp_path) 
              "occurred_at": "2026-09-14T17:45:00Z", "subject": "",
              "what_happened": "Walnut crumbs on the muffin", "customer_words": "",
              "fair_fix": "", "severity": "safety", "allergen_or_illness": True,
-             "handled_by": "Ana", "outcome": "okay", "status": "open", "resolved_by": "",
+             "handled_by": "Ana", "logged_by": "command line", "outcome": "okay",
+             "status": "open", "resolved_by": "",
              "resolved_at": None, "created_at": "2026-09-14T17:45:00Z",
              "updated_at": "2026-09-14T17:45:00Z",
              "actions": [{"kind": "refund", "details": "", "cost_cents": 450,
-                          "taken_at": "2026-09-14T17:45:00Z"}],
+                          "taken_at": "2026-09-14T17:45:00Z", "taken_by": "command line"}],
              "teammate_check_ins": []},
             {"id": shop.wrong_order, "category": "Wrong or remade order",
              "category_key": "wrong_order", "occurred_at": "2026-11-03T12:05:00Z",
              "subject": "oat flat white", "what_happened": "Oat flat white came with dairy milk",
              "customer_words": "I asked for oat!", "fair_fix": "A fresh one",
              "severity": "major", "allergen_or_illness": False, "handled_by": "Sam",
-             "outcome": "happy", "status": "resolved", "resolved_by": "Sam",
+             "logged_by": "command line", "outcome": "happy", "status": "resolved",
+             "resolved_by": "Sam",
              "resolved_at": "2026-11-03T12:15:00Z", "created_at": "2026-11-03T12:15:00Z",
              "updated_at": "2026-11-03T12:15:00Z",
              "actions": [
                  {"kind": "remade", "details": "new oat flat white", "cost_cents": None,
-                  "taken_at": "2026-11-03T12:05:00Z"},
+                  "taken_at": "2026-11-03T12:05:00Z", "taken_by": "command line"},
                  {"kind": "value_add", "details": "free almond croissant", "cost_cents": 375,
-                  "taken_at": "2026-11-03T12:05:00Z"}],
+                  "taken_at": "2026-11-03T12:05:00Z", "taken_by": "command line"}],
              "teammate_check_ins": [
                  {"teammate": "Jo", "reason": "Kate was upset with Jo", "flagged_by": "Sam",
                   "created_at": "2026-11-03T12:15:00Z", "done_at": "2026-11-06T16:00:00Z",
@@ -245,7 +251,8 @@ def test_a_forgotten_regular_stays_in_the_json_as_an_anonymous_row(sessions, tmp
     gone = next(c for c in data["customers"] if c["id"] == shop.forgotten)
     assert gone["forgotten_at"] == "2026-11-20T15:00:00Z"
     assert (gone["name"], gone["phone"], gone["notes"]) == ("", "", [])
-    assert gone["visits"] == [{"at": "2026-11-03T12:00:00Z", "items": ""}]
+    assert gone["visits"] == [{"at": "2026-11-03T12:00:00Z", "items": "",
+                               "logged_by": "command line"}]  # staff, not the customer
     assert "secret" not in json.dumps(data) and "espresso" not in json.dumps(data)
 
 
@@ -618,6 +625,7 @@ def test_the_csv_export_has_a_row_per_regular_for_a_spreadsheet(any_sessions, tm
         "Notes": "Loves hearing about Lisbon — ask!\n\nPrefers the window seat",
         "Problems": "2", "Open problems": "1",
         "Last problem": f"{local(PROBLEM_AT)} oat flat white",
+        "Last visit logged by": "command line", "Notes by": "command line; command line",
     }
     plain = next(row for row in rows if row["Customer ID"] == str(shop.plain))
     assert (plain["Name"], plain["Birthday"], plain["Agreed to be remembered"],

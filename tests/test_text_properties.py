@@ -24,6 +24,7 @@ from models.base import Base
 from models.entities import Note, Visit
 from models.privacy import set_consent
 from models.problem_entities import FollowUp, TeammateCheckIn
+from models.staff import COMMAND_LINE
 
 SETTINGS = settings(
     max_examples=40, deadline=None, derandomize=False,
@@ -49,6 +50,11 @@ texts = st.one_of(short_text, short_text, long_text)
 
 def single_line(value: str) -> str:
     return " ".join(value.split())
+
+
+def signed(by: str) -> str:
+    """Who a record names: the name given, else whoever the session acts for."""
+    return by or COMMAND_LINE.name
 
 
 def row_counts(session: Session) -> dict[str, int]:
@@ -247,14 +253,15 @@ def test_follow_ups(any_sessions, regular, task: str, by: str, result: str) -> N
     with any_sessions() as session:
         follow_up = session.get(FollowUp, follow_up_id)
         assert follow_up is not None
-        assert (follow_up.task, follow_up.created_by) == (task.strip(), by.strip())
+        assert (follow_up.task, follow_up.created_by) == (task.strip(), signed(by.strip()))
     with refusal_changes_nothing(any_sessions) as done:
         write(any_sessions, lambda s: models.complete_follow_up(s, follow_up_id, result, by=by))
     with any_sessions() as session:
         follow_up = session.get(FollowUp, follow_up_id)
         assert follow_up is not None
         if done[0]:
-            assert (follow_up.result, follow_up.done_by) == (single_line(result), by.strip())
+            assert (follow_up.result, follow_up.done_by) == (
+                single_line(result), signed(by.strip()))
         else:
             assert (follow_up.done_at, follow_up.result) == (None, "")
 
@@ -273,7 +280,7 @@ def test_teammate_check_ins(
         row = session.get(TeammateCheckIn, check_in_id)
         assert row is not None
         assert (row.teammate, row.reason, row.flagged_by) == (
-            single_line(teammate), reason.strip(), by.strip())
+            single_line(teammate), reason.strip(), signed(by.strip()))
     with refusal_changes_nothing(any_sessions) as done:
         write(any_sessions, lambda s: models.complete_teammate_check_in(
             s, check_in_id, by=by, note=note))
@@ -312,4 +319,4 @@ def test_consent_recorded_by(any_sessions, regular, recorded_by: str) -> None:
         card = models.load_card(session, customer_id)
     assert card.consent_given == stored[0]
     if stored[0]:
-        assert card.consent_by == single_line(recorded_by)
+        assert card.consent_by == signed(single_line(recorded_by))

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import QLabel, QMenu, QMessageBox
 
 from models.backups import human_size
 from models.base import utcnow
+from models.staff import Permission
 from ui.backup_scheduler import BackupOutcome, BackupScheduler, Clock
 
 if TYPE_CHECKING:
@@ -57,6 +58,8 @@ class BackupActions(QObject):
                                           "backUpNowAction")
         self.restore_action = self._action("Restore from &backup… (owner)", "",
                                            self.show_restore, "restoreFromBackupAction")
+        for action in (self.backup_action, self.restore_action):
+            action.setProperty("vre_permission", Permission.BACKUPS.name)  # MainWindow.apply_role
 
     def _action(self, text: str, shortcut: str, slot: Callable[[], None], name: str) -> QAction:
         action = QAction(text, self._window)

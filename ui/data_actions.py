@@ -14,6 +14,7 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QDialog, QFileDialog, QMenu
 
 import models
+from models.staff import Permission
 from ui.background import run_with_progress
 
 if TYPE_CHECKING:
@@ -40,6 +41,14 @@ class DataActions(QObject):
             "&Merge with another profile…", "Ctrl+M", self.merge_selected, "mergeAction")
         self.forget_action = self._action(
             "&Forget this regular… (owner)", "", self.forget_selected, "forgetAction")
+        # Who may use them (MainWindow.apply_role); the services check again.
+        for action, permission in (
+            (self.import_action, Permission.IMPORT), (self.export_action, Permission.EXPORT),
+            (self.export_one_action, Permission.EXPORT),
+            (self.merge_action, Permission.MERGE_CUSTOMERS),
+            (self.forget_action, Permission.FORGET),
+        ):
+            action.setProperty("vre_permission", permission.name)
 
     def _action(self, text: str, shortcut: str, slot: Any, name: str) -> QAction:
         action = QAction(text, self._window)

@@ -16,9 +16,26 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from models import GreetingCard, relative_day
+from models import GreetingCard, NoteView, relative_day
+from models.greeting import attribution
 from ui.labels import plain_label
 from ui.last_time_box import LastTimeBox
+
+HANDOVER_PREFIX = "FOR NEXT SHIFT: "
+
+
+def note_line(note: NoteView, now: datetime | None, *, bullet: str = "•") -> str:
+    """One note on the card, signed: "• Loves the window seat  — Sam · 2 days ago".
+
+    A note left for the next shift says so first, with an arrow for a bullet.
+    """
+    if note.is_handover:
+        bullet, text = "➜", HANDOVER_PREFIX + note.text
+    else:
+        text = note.text
+    # Non-breaking spaces: the signature wraps as one piece, never "—" alone at a line's end.
+    signed = "—\u00a0" + attribution(note.author, note.created_at, now).replace(" ", "\u00a0")
+    return f"{bullet} {text}  {signed}"
 
 
 class _Section(QWidget):
@@ -196,10 +213,9 @@ class GreetingCardWidget(QFrame):
         self.talking_points.set_lines(card.talking_points)
         self.preferences.set_lines(card.preferences)
         self.recognize.set_text(card.description if card.greet_as else "")
-        self.pinned.set_lines([n.text for n in card.pinned_notes], bullet="★")
-        self.notes.set_lines(
-            [f"{relative_day(n.created_at, now)}: {n.text}" for n in card.recent_notes]
-        )
+        self.pinned.set_lines([note_line(n, now, bullet="★") for n in card.pinned_notes],
+                              bullet="")
+        self.notes.set_lines([note_line(n, now) for n in card.recent_notes], bullet="")
         self._show_last_time(card, now)
         self.follow_ups.set_lines([
             f"{f.due_on:%a %d %b}: {f.task}" for f in card.follow_ups

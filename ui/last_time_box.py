@@ -41,6 +41,16 @@ def made_right(entry: LastTime) -> str:
     return "Made right: " + "; ".join(done)
 
 
+def who_line(entry: LastTime) -> str:
+    """ "Logged by Sam · handled by Jo"; empty when nobody is named."""
+    logged, handled = entry.logged_by, entry.handled_by
+    if logged and logged == handled:
+        return f"Logged and handled by {logged}"
+    parts = ([f"Logged by {logged}"] if logged else []) + (
+        [f"handled by {handled}" if logged else f"Handled by {handled}"] if handled else [])
+    return " · ".join(parts)
+
+
 class LastTimeBox(QFrame):
     """One problem on the card; a safety problem is drawn in the alert colour."""
 
@@ -66,9 +76,13 @@ class LastTimeBox(QFrame):
         self.made_right.setText(made_right(entry))
         self.came_back = plain_label("lastTimeCameBack")
         self.came_back.setText(came_back_line(entry))
+        self.who = plain_label("lastTimeWho")
+        self.who.setAccessibleName("Who logged and handled it")
+        self.who.setText(who_line(entry))
+        self.who.setVisible(bool(self.who.text()))
         self.suggestion = plain_label("greetingSuggestion")
         self.suggestion.setAccessibleName("Suggested greeting")
         self.suggestion.setText("Say: " + suggested_greeting(entry, now))
-        for label in (self.headline, self.story, self.made_right, self.came_back,
+        for label in (self.headline, self.story, self.made_right, self.came_back, self.who,
                       self.suggestion):
             layout.addWidget(label)

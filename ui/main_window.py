@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QMainWindow,
+    QMenu,
     QMessageBox,
     QPushButton,
     QSplitter,
@@ -25,6 +26,7 @@ from PySide6.QtWidgets import (
 
 import models
 from models.base import utcnow
+from models.staff import Actor, Permission, PermissionDenied, Role
 from models.wording import greeting_name
 from ui.change_poller import ChangePoller
 from ui.check_in_command import UNDO_WINDOW_SECONDS, CheckInCommand
@@ -47,6 +49,7 @@ from ui.work_list_dialog import WorkListDialog
 from ui.work_lists import follow_ups_dialog, teammate_check_ins_dialog
 
 if TYPE_CHECKING:
+    from ui.audit_window import AuditWindow
     from ui.insights.window import InsightsWindow
     from ui.timeline_dialog import TimelineDialog
 
@@ -60,6 +63,11 @@ WARM_UP_MS = 300
 # Follow-ups fall due at midnight and other counters add them: recount now and then.
 WORK_COUNT_REFRESH_MS = 60_000
 Clock = Callable[[], datetime]
+# A QAction property naming the models.staff.Permission it needs (see MainWindow.apply_role).
+PERMISSION_PROPERTY = "vre_permission"
+_NEEDS = {Role.CLERK: "Sign in first", Role.SHIFT_LEAD: "Needs a shift lead",
+          Role.OWNER: "Needs the owner"}
+FOLLOW_UPS_TIP = "Follow-ups due, soonest first (Ctrl+Shift+F)"
 
 
 class MainWindow(QMainWindow):
@@ -82,6 +90,7 @@ class MainWindow(QMainWindow):
         self._open_problem_dialogs: list[ProblemDialog] = []
         self._timeline: TimelineDialog | None = None
         self._insights: InsightsWindow | None = None
+        self._audit: AuditWindow | None = None
 
         self.search_box = SearchBox()
         self.new_button = QPushButton("New regular   Ctrl+N")
@@ -91,7 +100,7 @@ class MainWindow(QMainWindow):
         self.follow_ups_button = QPushButton("Follow-ups")
         self.follow_ups_button.setObjectName("followUpsButton")
         self.follow_ups_button.setAccessibleName("Follow-ups due")
-        self.follow_ups_button.setToolTip("Follow-ups due, soonest first (Ctrl+Shift+F)")
+        self.follow_ups_button.setToolTip(FOLLOW_UPS_TIP)
         self.follow_ups_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self._work_timer = QTimer(self, interval=WORK_COUNT_REFRESH_MS)
         self._work_timer.timeout.connect(self.refresh_work_counts)
@@ -245,12 +254,34 @@ class MainWindow(QMainWindow):
         # Kept apart from the customer actions: these are for whoever leads the shift.
         self.data_actions.add_to_menus(file_menu, customer_menu, before=self.settings_action)
         team_menu = menu.addMenu("&Team")
+        # For everyone (no vre_permission): what this shift needs to know.
+        self.briefing_action = self._action(
+            "Shift &briefing…", ["Ctrl+B"], self.show_briefing, "briefingAction")
+        team_menu.addAction(self.briefing_action)
         team_menu.addAction(self.teammates_action)
         # "Owner only" is a label until staff roles exist (issue 6).
         self.insights_action = self._action(
             "&Insights… (owner)", ["Ctrl+Shift+I"], self.show_insights, "insightsAction")
         owner_menu = menu.addMenu("&Owner")
         owner_menu.addAction(self.insights_action)
+        self.audit_action = self._action(
+            "&Audit trail…", ["Ctrl+Shift+A"], self.show_audit, "auditAction")
+        self.audit_action.setProperty("vre_permission", "AUDIT")
+        owner_menu.addAction(self.audit_action)
+        self.staff_action = self._action("&Staff and PINs…", [], self.show_staff, "staffAction")
+        owner_menu.addSeparator()
+        owner_menu.addAction(self.staff_action)
+        self.team_menu, self.owner_menu = team_menu, owner_menu  # the sign-in adds to them
+        # Who may use what: apply_role() enables these for the signed-in person's role.
+        for action, permission in (
+            (self.settings_action, Permission.SETTINGS), (self.insights_action, Permission.REPORTS),
+            (self.follow_ups_action, Permission.FOLLOW_UPS),
+            (self.teammates_action, Permission.TEAMMATE_CHECK_INS),
+            (self.staff_action, Permission.MANAGE_STAFF),
+        ):
+            action.setProperty(PERMISSION_PROPERTY, permission.name)
+        for each in menu.findChildren(QMenu):
+            each.setToolTipsVisible(True)  # a disabled entry says who may use it
         help_menu = menu.addMenu("&Help")
         help_menu.addAction(shortcuts_action)
 
@@ -285,6 +316,8 @@ class MainWindow(QMainWindow):
             dialog.keep_draft()
         if self._insights is not None:  # its own window: it would keep the app running
             self._insights.close()
+        if self._audit is not None:
+            self._audit.close()
         super().closeEvent(event)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
@@ -300,6 +333,8 @@ class MainWindow(QMainWindow):
                 with self._sessions() as session:
                     models.load_card(session, first.id)
             except models.NotFoundError:  # removed meanwhile (here or at another counter)
+                pass
+            except PermissionDenied:  # locked again already: the next sign-in loads it
                 pass
 
     # ----- search ---------------------------------------------------------------------------
@@ -549,9 +584,9 @@ class MainWindow(QMainWindow):
         if match is None or self._refuses_details(match, "notes"):
             return
 
-        def save(text: str, pinned: bool) -> int:
+        def save(text: str, pinned: bool, kind: str) -> int:
             with self._sessions.begin() as session:
-                return models.add_note(session, match.id, text, pinned=pinned)
+                return models.add_note(session, match.id, text, pinned=pinned, kind=kind)
 
         dialog = NoteDialog(save, about=match.display_name, parent=self)
 
@@ -706,6 +741,33 @@ class MainWindow(QMainWindow):
             self._sessions, clock=self.now, by_default=self._staff_name, parent=self))
 
     @Slot()
+    def show_briefing(self) -> None:
+        """The shift briefing (Ctrl+B; also shown when a shift lead signs in): Enter on an
+        entry opens that regular's card here."""
+        from ui.briefing_dialog import BriefingDialog
+
+        for shown in self.findChildren(BriefingDialog):  # signed in again: one briefing is enough
+            if shown.isVisible():
+                shown.reload()
+                shown.raise_()
+                shown.activateWindow()
+                return
+        dialog = BriefingDialog(self._sessions, clock=self.now, parent=self)
+
+        def open_customer(customer_id: int) -> None:
+            dialog.close()
+            self.search_box.clear()
+            self._refresh_results(keep_customer=customer_id)
+
+        def finished(_result: int) -> None:
+            dialog.deleteLater()
+            self.focus_search()
+
+        dialog.open_customer.connect(open_customer)
+        dialog.finished.connect(finished)
+        dialog.open()
+
+    @Slot()
     def show_teammate_check_ins(self) -> None:
         self._open_work_list(teammate_check_ins_dialog(
             self._sessions, clock=self.now, by_default=self._staff_name, parent=self))
@@ -754,6 +816,25 @@ class MainWindow(QMainWindow):
         window.show()
 
     @Slot()
+    def show_audit(self) -> None:
+        """The owner's audit trail in its own window (Ctrl+Shift+A)."""
+        if self._audit is not None:
+            self._audit.raise_()
+            self._audit.activateWindow()
+            return
+        from ui.audit_window import AuditWindow
+
+        window = AuditWindow(self._sessions, clock=self.now, parent=self)
+        self._audit = window
+
+        def closed() -> None:
+            self._audit = None
+            window.deleteLater()
+
+        window.closed.connect(closed)
+        window.show()
+
+    @Slot()
     def show_settings(self) -> None:
         from ui.settings_dialog import SettingsDialog
 
@@ -767,6 +848,62 @@ class MainWindow(QMainWindow):
 
         dialog.finished.connect(done)
         dialog.open()
+
+    @Slot()
+    def show_staff(self) -> None:
+        from ui.staff_dialog import StaffDialog
+
+        dialog = StaffDialog(self._sessions, clock=self.now, parent=self)
+
+        def done(_result: int) -> None:
+            dialog.deleteLater()
+            self.focus_search()
+
+        dialog.finished.connect(done)
+        dialog.open()
+
+    # ----- who is signed in (ui/sign_in/counter_lock.py) ----------------------------------------
+
+    def apply_role(self, actor: Actor | None) -> None:
+        """Fit the window to who is signed in (None: the counter is locked).
+
+        Every action tagged with a ``vre_permission`` is enabled only if ``actor`` may do it,
+        and says who may otherwise; the services refuse anyway (models/staff/roles.py). The
+        actor's name becomes the default "by". While locked nothing refreshes in the
+        background: nobody may read, and signing in catches up.
+        """
+        for action in self.findChildren(QAction):
+            name = action.property(PERMISSION_PROPERTY)
+            if not name:
+                continue
+            permission = Permission[str(name)]
+            allowed = actor is not None and actor.may(permission)
+            reason = "" if allowed else _NEEDS[permission.least_role if actor else Role.CLERK]
+            action.setEnabled(allowed)
+            action.setToolTip(reason)  # "" puts back the default (the action's text)
+            action.setStatusTip(reason)
+        allowed = self.follow_ups_action.isEnabled()
+        self.follow_ups_button.setEnabled(allowed)
+        self.follow_ups_button.setToolTip(FOLLOW_UPS_TIP if allowed
+                                          else self.follow_ups_action.toolTip())
+        if actor is not None:
+            self._staff_name = actor.name
+        self._change_poller.blockSignals(actor is None)
+        if actor is None:
+            self._work_timer.stop()
+            self._card_timer.stop()
+        else:
+            self._work_timer.start()
+
+    def clear_for_next_person(self) -> None:
+        """Someone else signed in: the search, the card and the undo of the previous person's
+        check-ins do not carry over."""
+        self._undo_stack.clear()
+        self._toast_timer.stop()
+        self.toast.hide()
+        self.statusBar().clearMessage()
+        self.search_box.clear()
+        self._refresh_results()
 
     def show_toast(self, message: str, *, error: bool = False) -> None:
         self.toast.setText(message)
@@ -798,11 +935,14 @@ class MainWindow(QMainWindow):
             "Ctrl+T          the regular's timeline\n"
             "Ctrl+Shift+F    follow-ups due\n"
             "Ctrl+Shift+T    teammates to check on\n"
+            "Ctrl+B          the shift briefing\n"
             "Ctrl+Shift+I    insights: loyal, lapsed, root causes (owners)\n"
+            "Ctrl+Shift+A    audit trail: who did what, and when (owners)\n"
             "Ctrl+Shift+P    consent and privacy\n"
             "Ctrl+M          merge with another profile\n"
             "Ctrl+I          import customers (owners)\n"
             "Ctrl+Shift+E    export all customers (owners)\n"
             "Ctrl+Shift+B    back up now (owners)\n"
+            "Ctrl+L          switch user / lock the counter\n"
             "Ctrl+F          back to the search box",
         )

@@ -1,4 +1,8 @@
-"""Add a note to a regular; Ctrl+Enter saves (Enter starts a new line)."""
+"""Add a note to a regular; Ctrl+Enter saves (Enter starts a new line).
+
+Alt+P pins it to the greeting card; Alt+H leaves it for the next shift (a handover note, shown
+in their briefing).
+"""
 
 from __future__ import annotations
 
@@ -21,8 +25,10 @@ from models import ValidationError
 
 class NoteDialog(QDialog):
     def __init__(
-        self, save: Callable[[str, bool], int], *, about: str, parent: QWidget | None = None
+        self, save: Callable[[str, bool, str], int], *, about: str,
+        parent: QWidget | None = None,
     ) -> None:
+        """``save(text, pinned, kind)`` stores the note (kind "note" or "handover")."""
         super().__init__(parent)
         self.setObjectName("noteDialog")
         self.setWindowTitle(f"Note about {about}")
@@ -37,6 +43,14 @@ class NoteDialog(QDialog):
         )
         self.pin_check = QCheckBox("&Pin to the greeting card")
         self.pin_check.setObjectName("pinCheck")
+        self.pin_check.setAccessibleName("Pin to the greeting card")
+        self.handover_check = QCheckBox("For the next shift (&handover)")
+        self.handover_check.setObjectName("handoverCheck")
+        self.handover_check.setAccessibleName("For the next shift (handover)")
+        self.handover_check.setToolTip(
+            "The next shift sees it in their briefing (Ctrl+B) for a day; it stays on the "
+            "card and the timeline marked “For next shift”."
+        )
         self.error = QLabel()
         self.error.setObjectName("fieldError")
         self.error.hide()
@@ -51,6 +65,7 @@ class NoteDialog(QDialog):
         layout.addWidget(self.text_edit)
         layout.addWidget(self.error)
         layout.addWidget(self.pin_check)
+        layout.addWidget(self.handover_check)
         layout.addWidget(buttons)
         self.text_edit.setFocus()
 
@@ -75,9 +90,13 @@ class NoteDialog(QDialog):
             return True
         return super().eventFilter(watched, event)
 
+    def kind(self) -> str:
+        return "handover" if self.handover_check.isChecked() else "note"
+
     def accept(self) -> None:
         try:
-            self.saved_id = self._save(self.text_edit.toPlainText(), self.pin_check.isChecked())
+            self.saved_id = self._save(self.text_edit.toPlainText(), self.pin_check.isChecked(),
+                                       self.kind())
         except ValidationError as exc:
             self.error.setText(next(iter(exc.errors.values())))
             self.error.show()

@@ -386,7 +386,7 @@ def export_customer_data(
     if not path.suffix:
         path = path.with_name(path.name + ".json")
     try:
-        with sessions() as session:
+        with sessions.begin() as session:  # commits the export's audit event
             write_customer_export(session, customer_id, path)
     except OSError as exc:
         reason = (exc.strerror or "the folder cannot be written to").rstrip(".")

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 import models
-from models.settings import Setting
+from models.settings import AUTO_LOCK_MINUTES, Setting
 from ui.categories_dialog import CategoriesDialog
 
 
@@ -38,6 +38,11 @@ SETTING_ROWS: tuple[SettingRow, ...] = (
         models.LAST_TIME_DAYS, "lastTimeDaysSpin", " days",
         "The greeting card shows the most recent problem from this many days back; "
         "safety problems always show.",
+    ),
+    SettingRow(
+        AUTO_LOCK_MINUTES, "autoLockMinutesSpin", " min",
+        "With nobody typing or touching the screen this long, the counter locks and shows "
+        "the sign-in pad; what was open comes back for the same person.",
     ),
 )
 

@@ -74,7 +74,7 @@ QFrame#lastTimeBox[safety="true"] {{
 }}
 QLabel#lastTimeHeadline {{ font-weight: 700; color: {t.caution}; }}
 QFrame#lastTimeBox[safety="true"] QLabel#lastTimeHeadline {{ color: {t.alert}; }}
-QLabel#lastTimeCameBack {{ color: {t.muted}; }}
+QLabel#lastTimeCameBack, QLabel#lastTimeWho {{ color: {t.muted}; }}
 QLabel#greetingSuggestion {{ font-style: italic; font-weight: 600; color: {t.text}; }}
 QLabel#draftBanner {{
     background: {t.note}; border-radius: 6px; padding: 6px 10px; color: {t.text};
@@ -87,6 +87,9 @@ QGroupBox::title {{ subcontrol-origin: margin; left: 10px; padding: 0 4px; }}
 QPushButton#followUpsButton[due="true"] {{
     background: {t.caution_soft}; border: 1px solid {t.caution}; color: {t.caution};
     font-weight: 700;
+}}
+QPushButton#followUpsButton[due="true"]:disabled {{
+    background: {t.window}; border: 1px solid {t.border}; color: {t.muted};
 }}
 QTreeView#timelineView, QTreeView#categoriesView {{
     background: {t.surface}; border: 1px solid {t.border}; border-radius: 8px;
@@ -189,6 +192,12 @@ def apply_theme(app: QApplication, tokens: Tokens = LIGHT) -> None:
     palette.setColor(QPalette.ColorRole.ButtonText, QColor(tokens.text))
     palette.setColor(QPalette.ColorRole.Highlight, QColor(tokens.accent))
     palette.setColor(QPalette.ColorRole.HighlightedText, QColor(tokens.accent_text))
+    # Disabled menu entries and labels look disabled (a clerk sees the owner's, greyed out).
+    disabled = QColor(tokens.muted)
+    disabled.setAlpha(150)
+    for role in (QPalette.ColorRole.Text, QPalette.ColorRole.WindowText,
+                 QPalette.ColorRole.ButtonText):
+        palette.setColor(QPalette.ColorGroup.Disabled, role, disabled)
     app.setPalette(palette)
     font = QFont(app.font())
     font.setPointSize(max(font.pointSize(), 11))

@@ -35,6 +35,7 @@ from PySide6.QtGui import (
     QShowEvent,
     QStandardItem,
     QStandardItemModel,
+    QTextCharFormat,
     QTextLayout,
     QTextOption,
 )
@@ -70,6 +71,10 @@ COLUMN_WHEN, COLUMN_WHAT = range(2)
 KIND_ROLE = Qt.ItemDataRole.UserRole + 1
 PROBLEM_ID_ROLE = Qt.ItemDataRole.UserRole + 2
 SAFETY_ROLE = Qt.ItemDataRole.UserRole + 3
+# On the "what" cell: who wrote the note or logged the problem ("logged by Sam"), drawn after
+# the title in the plain, muted style.
+BYLINE_ROLE = Qt.ItemDataRole.UserRole + 4
+BYLINE_SEPARATOR = "  ·  "
 
 SAFETY_MARK = "⚠ "
 SAFETY_COLOUR = QColor(LIGHT.alert)
@@ -104,11 +109,23 @@ def with_mnemonic(label: str, taken: set[str]) -> str:
     return escaped
 
 
-def _wrapped_layout(text: str, font: QFont, width: int) -> tuple[QTextLayout, float]:
+def _wrapped_layout(
+    text: str, font: QFont, width: int, *, plain_from: int = -1,
+    plain_colour: QColor | None = None,
+) -> tuple[QTextLayout, float]:
     """The text laid out in ``width`` and the height it takes. Long words break too: a pasted
-    link must not run off the edge."""
+    link must not run off the edge. From ``plain_from`` on (a byline) the text is drawn at the
+    normal weight, in ``plain_colour`` if given."""
     # QTextLayout starts a new line at the Unicode line separator, not at "\n".
     layout = QTextLayout(text.replace("\r\n", "\n").replace("\n", "\u2028"), font)
+    if 0 <= plain_from < len(text):
+        plain = QTextCharFormat()
+        plain.setFontWeight(QFont.Weight.Normal)
+        if plain_colour is not None:
+            plain.setForeground(plain_colour)
+        byline = QTextLayout.FormatRange()
+        byline.start, byline.length, byline.format = plain_from, len(text) - plain_from, plain
+        layout.setFormats([byline])
     option = QTextOption()
     option.setWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
     layout.setTextOption(option)
@@ -162,6 +179,10 @@ class _EntryDelegate(QStyledItemDelegate):
     ) -> None:
         self.initStyleOption(option, index)
         headline, _, body = str(index.data(Qt.ItemDataRole.DisplayRole) or "").partition("\n")
+        byline = _unbroken(str(index.data(BYLINE_ROLE) or ""))
+        plain_from = len(headline) + len(BYLINE_SEPARATOR) if byline else -1
+        if byline:
+            headline += BYLINE_SEPARATOR + byline
         option.text = ""  # the style draws the background and selection; the text is ours
         style = option.widget.style() if option.widget else self._view.style()
         style.drawControl(QStyle.ControlElement.CE_ItemViewItem, option, painter, option.widget)
@@ -192,10 +213,12 @@ class _EntryDelegate(QStyledItemDelegate):
         width = self.text_width(index.column())
         x = rect.left() + STRIPE_WIDTH + PADDING
         y = float(rect.top() + PADDING)
-        for text, font, colour in ((headline, headline_font, headline_colour),
-                                   (body, body_font, body_colour)):
+        byline_colour = QColor(LIGHT.muted) if not selected and not red else None
+        for text, font, colour, plain in ((headline, headline_font, headline_colour, plain_from),
+                                          (body, body_font, body_colour, -1)):
             if text:
-                layout, height = _wrapped_layout(text, font, width)
+                layout, height = _wrapped_layout(text, font, width, plain_from=plain,
+                                                 plain_colour=byline_colour)
                 painter.setPen(colour)
                 layout.draw(painter, QPointF(x, y))
                 y += height + LINE_GAP
@@ -227,15 +250,24 @@ class _WrappingEntryDelegate(_EntryDelegate):
             self._heights.clear()
             self.measured_width = width
         text = str(index.data(Qt.ItemDataRole.DisplayRole) or "")
-        height = self._heights.get(text)
+        byline = _unbroken(str(index.data(BYLINE_ROLE) or ""))
+        key = f"{text}\0{byline}"
+        height = self._heights.get(key)
         if height is None:
             headline, _, body = text.partition("\n")
+            if byline:  # measured in the headline's bold: never shorter than drawn
+                headline += BYLINE_SEPARATOR + byline
             height = 2 * PADDING + _block_height(headline, headline_font, width)
             if body:
                 height += LINE_GAP + _block_height(body, body_font, width)
             height = max(height, self._two_line_height)
-            self._heights[text] = height
+            self._heights[key] = height
         return QSize(width, height)
+
+
+def _unbroken(byline: str) -> str:
+    """ "logged by Jo" wraps as one piece, never "logged" at a line's end."""
+    return byline.replace(" ", "\u00a0")
 
 
 def _block_height(text: str, font: QFont, width: int) -> int:
@@ -511,4 +543,10 @@ def _row(entry: models.TimelineEntry, now: datetime) -> list[QStandardItem]:
         for item in (when, what):
             item.setData(True, SAFETY_ROLE)
             item.setForeground(SAFETY_COLOUR)
+    if entry.byline:  # who wrote the note or logged the problem, beside what it is
+        byline = " ".join(entry.byline.split())
+        what.setData(byline, BYLINE_ROLE)
+        headline, newline, body = what.text().partition("\n")
+        what.setData(f"{headline}{BYLINE_SEPARATOR}{byline}{newline}{body}",
+                     Qt.ItemDataRole.AccessibleTextRole)
     return [when, what]

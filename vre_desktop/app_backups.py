@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import shiboken6
 from PySide6.QtCore import QTimer
@@ -17,13 +18,17 @@ from ui.backup_actions import BackupActions
 from ui.main_window import MainWindow
 from vre_desktop.paths import BACKUP_DIR_VARIABLE, backup_dir, save_backup_dir
 
+if TYPE_CHECKING:
+    from ui.sign_in.counter_lock import CounterLock
+
 log = logging.getLogger(__name__)
 
 
-def install_backups(window: MainWindow, database_url: str, *,
-                    start: bool = True) -> BackupActions | None:
+def install_backups(window: MainWindow, database_url: str, *, start: bool = True,
+                    counter_lock: CounterLock | None = None) -> BackupActions | None:
     """Add the backup menu entries and automatic backups to ``window`` (SQLite files only:
-    PostgreSQL is backed up with pg_dump on the server)."""
+    PostgreSQL is backed up with pg_dump on the server). With ``counter_lock`` the window
+    reopened after a restore is signed-in only, starting at the sign-in screen."""
     database = sqlite_path(database_url)
     if database is None:
         return None
@@ -38,7 +43,8 @@ def install_backups(window: MainWindow, database_url: str, *,
     actions.add_to_menu(window.file_menu, before=window.settings_action)
     # Once the dialog that asked has returned to the event loop: the window is then deleted.
     actions.restore_requested.connect(lambda backup: QTimer.singleShot(
-        0, lambda: restore_and_reopen(window, actions, database_url, backup)))
+        0, lambda: restore_and_reopen(window, actions, database_url, backup,
+                                      counter_lock=counter_lock)))
     app = QApplication.instance()
     if app is not None:
         app.aboutToQuit.connect(actions.scheduler.shutdown)
@@ -70,7 +76,8 @@ def release_window(window: MainWindow) -> None:
 
 
 def restore_and_reopen(window: MainWindow, actions: BackupActions, database_url: str,
-                       backup: Path) -> MainWindow | None:
+                       backup: Path, *,
+                       counter_lock: CounterLock | None = None) -> MainWindow | None:
     """Close ``window``, restore ``backup`` over the database, open a new counter window.
 
     If the restore is refused or fails, the window reopens on the unchanged database and says
@@ -84,6 +91,7 @@ def restore_and_reopen(window: MainWindow, actions: BackupActions, database_url:
     if database is None or not isinstance(app, QApplication):
         return None
     folder = actions.scheduler.folder
+    actor = _acting_name(window)
     actions.scheduler.shutdown()
     geometry = window.saveGeometry()
     quit_on_close = app.quitOnLastWindowClosed()
@@ -92,7 +100,7 @@ def restore_and_reopen(window: MainWindow, actions: BackupActions, database_url:
         release_window(window)
 
         def work() -> str:
-            result = restore(backup, database, backup_folder=folder)
+            result = restore(backup, database, backup_folder=folder, actor=actor)
             kept = (f" The previous database was kept as {result.set_aside.name}."
                     if result.set_aside else "")
             upgraded = " (its schema was upgraded)" if result.upgraded else ""
@@ -106,7 +114,8 @@ def restore_and_reopen(window: MainWindow, actions: BackupActions, database_url:
             log.exception("restore failed")
             message, error = f"The restore failed: {exc}. Nothing was changed.", True
         try:
-            reopened = create_main_window(database_url)
+            reopened = create_main_window(
+                database_url, signed_in=counter_lock.holder if counter_lock else None)
         except DatabaseError as exc:
             _critical(str(exc))
             app.quit()
@@ -116,13 +125,24 @@ def restore_and_reopen(window: MainWindow, actions: BackupActions, database_url:
             _critical(f"The database cannot be opened: {exc}")
             app.quit()
             return None
-        install_backups(reopened, database_url)
+        install_backups(reopened, database_url, counter_lock=counter_lock)
         reopened.restoreGeometry(geometry)
-        reopened.show()
+        if counter_lock is not None:  # the restored staff list may differ: sign in again
+            counter_lock.replace_window(reopened)
+        else:
+            reopened.show()
         reopened.show_toast(message, error=error)
         return reopened
     finally:
         app.setQuitOnLastWindowClosed(quit_on_close)
+
+
+def _acting_name(window: MainWindow) -> str:
+    """Who is signed in at ``window``, for the restore's audit event (no query is run)."""
+    from models.staff import acting_name
+
+    with window.sessions() as session:
+        return acting_name(session)
 
 
 def _critical(text: str) -> None:

@@ -112,6 +112,9 @@ def build_parser() -> argparse.ArgumentParser:
     from vre_desktop.cli_report import add_report_commands
 
     add_report_commands(sub, common)
+    from vre_desktop.cli_audit import add_audit_command
+
+    add_audit_command(sub, common)
     return parser
 
 
@@ -239,6 +242,10 @@ def _dispatch(args: argparse.Namespace) -> int:
         from vre_desktop.cli_backup import run_backup_command
 
         return run_backup_command(url, args)
+    if args.command == "audit":
+        from vre_desktop.cli_audit import run_audit
+
+        return run_audit(url, args)
     if args.command == "report":
         from vre_desktop.cli_report import run_report
 

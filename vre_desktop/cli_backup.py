@@ -78,7 +78,10 @@ def restore(url: str, file: str, *, yes: bool) -> int:
         if answer.strip().lower() != "yes":
             print("Nothing was changed.")
             return 1
-    result = restore_backup(source, database, backup_folder=backup_dir(url), checked=state)
+    from models.staff import COMMAND_LINE
+
+    result = restore_backup(source, database, backup_folder=backup_dir(url), checked=state,
+                            actor=COMMAND_LINE.name)
     print(f"Restored {database} from {source.name}"
           + (" (schema upgraded)." if result.upgraded else "."))
     if result.set_aside is not None:

@@ -9,12 +9,17 @@ from types import TracebackType
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QMessageBox
 
+from models.errors import PermissionDenied
 from vre_desktop.logging_setup import FILE_ONLY
 
 log = logging.getLogger(__name__)
 
 
 def plain_message(error: BaseException) -> str:
+    if isinstance(error, PermissionDenied):
+        # Not a fault: the sentence already says who may do it ("… needs the owner (Sam is
+        # signed in as clerk)."), and the service refused before changing anything.
+        return str(error)
     text = str(getattr(error, "orig", None) or error).strip().splitlines()
     detail = text[0] if text else type(error).__name__
     if "database is locked" in detail:
@@ -31,10 +36,15 @@ def install_exception_hook() -> None:
         if issubclass(kind, KeyboardInterrupt):
             sys.__excepthook__(kind, error, trace)
             return
-        log.error("unexpected error", exc_info=(kind, error, trace), extra=FILE_ONLY)
+        refused = isinstance(error, PermissionDenied)
+        if refused:  # a rule, not a bug: no traceback
+            log.info("refused: %s", error, extra=FILE_ONLY)
+        else:
+            log.error("unexpected error", exc_info=(kind, error, trace), extra=FILE_ONLY)
         app = QApplication.instance()
         if isinstance(app, QApplication):
-            box = QMessageBox(QMessageBox.Icon.Warning, "Velvet Rope", plain_message(error),
+            icon = QMessageBox.Icon.Information if refused else QMessageBox.Icon.Warning
+            box = QMessageBox(icon, "Velvet Rope", plain_message(error),
                               parent=app.activeWindow())
             box.setTextFormat(Qt.TextFormat.PlainText)
             box.exec()

@@ -1,10 +1,11 @@
 """Putting a backup in place of the live database, and keeping a damaged file aside.
 
 ``restore`` checks the backup first (a SQLite file, intact, ours, a schema this version can
-open), copies it next to the live file and upgrades the copy if it is older, backs up the
-current database, keeps the current database aside under a dated name (with its -wal and -shm
-files), and only then renames the copy into place. Until that last rename the live database
-is untouched, and nothing is ever deleted: the previous file stays beside the new one.
+open), copies it next to the live file and upgrades the copy if it is older, notes the restore
+in the copy's audit trail, backs up the current database, keeps the current database aside
+under a dated name (with its -wal and -shm files), and only then renames the copy into place.
+Until that last rename the live database is untouched, and nothing is ever deleted: the
+previous file stays beside the new one.
 
 The app must have closed its own connections first; another program still holding the file
 open makes the restore refuse rather than swap the file under it.
@@ -21,6 +22,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from sqlalchemy.orm import Session
+
+from models.audit import record_event
 from models.backups.copying import make_backup
 from models.backups.files import (
     LOCK_TIMEOUT_S,
@@ -83,13 +87,16 @@ def restore(
     backup_file: Path, live_path: Path, *, backup_folder: Path | None = None,
     now: datetime | None = None, back_up_current: bool = True,
     aside_label: str = LABEL_BEFORE_RESTORE, checked: FileState | None = None,
+    actor: str = "",
 ) -> RestoreResult:
     """Replace the database at ``live_path`` with the backup ``backup_file``.
 
     ``back_up_current`` takes a verified backup of the current database first (into
     ``backup_folder``, by default ``backups`` beside it); it is off for a damaged database,
     which cannot be backed up and is kept aside as it is instead. ``checked`` is the state
-    ``check_backup_file`` returned for this file, to spare checking it twice.
+    ``check_backup_file`` returned for this file, to spare checking it twice. ``actor`` is
+    who restored it, for the "restore" event written into the restored database (before it
+    is put in place: the event is there exactly when the restore happened).
     """
     moment = (now or utcnow()).astimezone()
     backup_file = backup_file.resolve()
@@ -106,6 +113,7 @@ def restore(
         upgraded = state.revision != SCHEMA_REVISION
         if upgraded:
             _upgrade(staging)
+        _record_restore(staging, backup_file, state.revision, upgraded, actor, moment)
         _finish(staging)
         safety: BackupInfo | None = None
         aside: Path | None = None
@@ -260,6 +268,24 @@ def _upgrade(staging: Path) -> None:
     except Exception as exc:
         raise RestoreError(f"The backup could not be upgraded to this version's schema "
                            f"({sqlite_error_text(exc)}). Nothing was changed.") from exc
+    finally:
+        engine.dispose()
+
+
+def _record_restore(staging: Path, backup_file: Path, revision: str | None, upgraded: bool,
+                    actor: str, moment: datetime) -> None:
+    """The "restore" audit event, in the staged copy. The backup's own trail ends before this
+    restore; the event says where the data came from. Failing to write it (never expected on
+    a checked copy) does not stop the restore: getting the data back matters more."""
+    engine = create_database_engine(f"sqlite:///{staging}")
+    try:
+        with Session(engine) as session, session.begin():
+            upgrade = f", upgraded from schema {revision}" if upgraded else ""
+            record_event(session, "restore", actor=actor, record_type="database",
+                         summary=f"restored the backup {backup_file.name}{upgrade}", at=moment)
+    except Exception:
+        log.warning("could not note the restore in the audit trail of %s", staging,
+                    exc_info=True)
     finally:
         engine.dispose()
 

@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy import Connection, select
 from sqlalchemy.orm import Session
 
-from models.audit import record_event
+from models.audit import one_event_for_many, record_event
 from models.base import utcnow
 from models.customers import recount_visits
 from models.entities import Customer, CustomerTag, Note, Visit
@@ -34,9 +34,11 @@ from models.importing.planning import (
     visit_times,
 )
 from models.importing.records import ImportRecord, ParsedFile
+from models.importing.staff_list import restore_staff
 from models.problem_entities import AppSetting, ProblemCategory
 from models.seeding.rows import TAG_COLUMNS, VISIT_COLUMNS, Documents, Encoder
 from models.seeding.writer import begin_batch, insert_documents, insert_rows, next_customer_id
+from models.staff import Permission, acting_name, require
 
 Progress = Callable[[int, int], bool]  # (done, total) -> keep going?
 BATCH = 5_000
@@ -87,6 +89,7 @@ def report_for(plan: ImportPlan, *, dry_run: bool) -> ImportReport:
 
 def preview_import(session: Session, parsed: ParsedFile) -> ImportReport:
     """What importing would do, without writing anything (``--dry-run`` and the preview)."""
+    require(session, Permission.IMPORT)
     return report_for(plan_import(session, parsed), dry_run=True)
 
 
@@ -96,6 +99,8 @@ def import_parsed(
 ) -> ImportReport:
     """Plan again under the write lock (the database may have changed since the preview) and
     write. The caller owns the transaction: ``with sessions.begin() as session``."""
+    require(session, Permission.IMPORT)
+    actor = actor.strip() or acting_name(session)
     started = time.perf_counter()
     connection = session.connection()
     if connection.dialect.name != "sqlite":
@@ -133,33 +138,37 @@ def _import(
             raise ImportCancelled
 
     advance(0)
-    existing = load_existing(session, [row.customer_id for row in updates
-                                       if row.customer_id is not None])
-    for row in updates:
-        assert row.record is not None and row.customer_id is not None
-        _update(session, row.customer_id, row.record, existing[row.customer_id], now)
-        advance(1)
-    session.flush()
-    new_ids = _create_all(session, connection, creates, now, advance)
-    if with_history:
-        from models.importing.history import write_histories  # only JSON files carry history
+    # One "import" event below stands for every regular added or updated: a 100,000-row
+    # import must not write 100,000 audit rows (models/audit_trail.py).
+    with one_event_for_many(session):
+        existing = load_existing(session, [row.customer_id for row in updates
+                                           if row.customer_id is not None])
+        for row in updates:
+            assert row.record is not None and row.customer_id is not None
+            _update(session, row.customer_id, row.record, existing[row.customer_id], now)
+            advance(1)
+        session.flush()
+        new_ids = _create_all(session, connection, creates, now, advance)
+        if with_history:
+            from models.importing.history import write_histories  # only JSON files carry history
 
-        categories: dict[str, int] = {}
-        for start in range(0, len(with_history), BATCH):
-            chunk = with_history[start:start + BATCH]
-            histories = []
-            for row in chunk:
-                assert row.record is not None and row.record.history is not None
-                customer_id = (row.customer_id if row.customer_id is not None
-                               else new_ids[row.line])
-                history = row.record.history
-                if row.action == "create":  # its visits went in with the bulk insert
-                    history = replace(history, visits=[])
-                histories.append((customer_id, history))
-            write_histories(session, histories, categories=categories)
-            advance(len(chunk))
-    if restoring and parsed.shop:
-        _restore_shop(session, parsed.shop)
+            categories: dict[str, int] = {}
+            for start in range(0, len(with_history), BATCH):
+                chunk = with_history[start:start + BATCH]
+                histories = []
+                for row in chunk:
+                    assert row.record is not None and row.record.history is not None
+                    customer_id = (row.customer_id if row.customer_id is not None
+                                   else new_ids[row.line])
+                    history = row.record.history
+                    if row.action == "create":  # its visits went in with the bulk insert
+                        history = replace(history, visits=[])
+                    histories.append((customer_id, history))
+                write_histories(session, histories, categories=categories)
+                advance(len(chunk))
+        if restoring and parsed.shop:
+            _restore_shop(session, parsed.shop)
+        session.flush()
     record_event(session, "import", actor=actor, record_type="customer",
                  summary=f"{source_name or 'a file'} ({parsed.format_label}): "
                          f"{report.summary()}")
@@ -197,7 +206,8 @@ def _update(
         if note.text not in existing.notes:
             at = note.created_at or now
             session.add(Note(customer_id=customer_id, text=note.text, pinned=note.pinned,
-                             source=note.source, created_at=at, updated_at=at))
+                             source=note.source, kind=note.kind, author=note.author,
+                             edited_by=note.edited_by, created_at=at, updated_at=at))
     for at in visit_times(record):
         if at not in existing.visits:
             session.add(Visit(customer_id=customer_id, visited_at=at, items=""))
@@ -206,16 +216,17 @@ def _update(
     recount_visits(session, customer)
 
 
-def _history_visits(record: ImportRecord) -> list[tuple[datetime, str]]:
+def _history_visits(record: ImportRecord) -> list[tuple[datetime, str, str]]:
+    """(moment, items, logged by) of each visit to insert, oldest first."""
     if record.history is None or not record.history.visits:
-        return [(at, "") for at in visit_times(record)]
-    visits: list[tuple[datetime, str]] = []
+        return [(at, "", "") for at in visit_times(record)]
+    visits: list[tuple[datetime, str, str]] = []
     for visit in record.history.visits:
         at = visit.get("at")
         moment = datetime.fromisoformat(at) if isinstance(at, str) else at
         if isinstance(moment, datetime):
             visits.append((moment if moment.tzinfo else moment.replace(tzinfo=UTC),
-                           str(visit.get("items") or "")))
+                           str(visit.get("items") or ""), str(visit.get("logged_by") or "")))
     return sorted(visits)
 
 
@@ -232,7 +243,9 @@ _CUSTOMER_COLUMNS = (
     "consent_given", "consent_at", "consent_by", "do_not_remember", "do_not_remember_at",
     "forgotten_at", "earlier_visits", "visit_count", "last_visit_at", "created_at", "updated_at",
 )
-_NOTE_COLUMNS = ("customer_id", "text", "pinned", "source", "created_at", "updated_at")
+_NOTE_COLUMNS = ("customer_id", "text", "pinned", "source", "kind", "author", "edited_by",
+                 "created_at", "updated_at")
+_VISIT_COLUMNS = (*VISIT_COLUMNS, "logged_by")
 
 
 class _Stamps(dict[datetime, Any]):
@@ -303,11 +316,12 @@ def _create_all(
             ))
             tags.extend((cid, tag) for tag in record.tags)
             notes.extend(
-                (cid, note.text, note.pinned, note.source, at, at)
+                (cid, note.text, note.pinned, note.source, note.kind, note.author,
+                 note.edited_by, at, at)
                 for note in record.notes
                 for at in (stamp[note.created_at] if note.created_at else now_stamp,)
             )
-            visits.extend((cid, stamp[at], items) for at, items in times)
+            visits.extend((cid, stamp[at], items, by) for at, items, by in times)
             if forgotten is None:  # an erased customer is in the counts, never in search
                 documents.append(build_document(
                     cid, record, [note.text for note in record.notes], last_visit or created,
@@ -315,7 +329,7 @@ def _create_all(
         insert_rows(connection, encoder, Customer, _CUSTOMER_COLUMNS, customers)
         insert_rows(connection, encoder, CustomerTag, TAG_COLUMNS, tags)
         insert_rows(connection, encoder, Note, _NOTE_COLUMNS, notes)
-        insert_rows(connection, encoder, Visit, VISIT_COLUMNS, visits)
+        insert_rows(connection, encoder, Visit, _VISIT_COLUMNS, visits)
         advance(len(batch))
     if documents:
         insert_documents(connection, encoder, documents, first_new_id)
@@ -355,6 +369,7 @@ def _restore_shop(session: Session, shop: dict[str, Any]) -> None:
         else:
             row.value = value
     _restore_process_fixes(session, shop.get("process_fixes", []))
+    restore_staff(session, shop.get("staff", []))
 
 
 def _restore_process_fixes(session: Session, fixes: list[dict[str, Any]]) -> None:

@@ -190,7 +190,8 @@ def _new_visits(
             continue
         times.append(at)
         rows.append({"customer_id": customer_id, "visited_at": at,
-                     "items": str(visit.get("items") or "")})
+                     "items": str(visit.get("items") or ""),
+                     "logged_by": str(visit.get("logged_by") or "")})
     return rows
 
 
@@ -249,6 +250,7 @@ def _write_problems(
             "severity": "safety" if allergen else str(problem.get("severity") or "minor"),
             "allergen_or_illness": allergen,
             "handled_by": str(problem.get("handled_by") or ""),
+            "logged_by": str(problem.get("logged_by") or ""),
             "outcome": problem.get("outcome") or None,
             "status": str(problem.get("status") or "open"),
             "resolved_by": str(problem.get("resolved_by") or ""),
@@ -263,7 +265,8 @@ def _write_problems(
         actions = [
             {"problem_id": new_id, "kind": str(a.get("kind")),
              "details": str(a.get("details") or ""), "cost_cents": a.get("cost_cents"),
-             "taken_at": _moment(a.get("taken_at")) or occurred}
+             "taken_at": _moment(a.get("taken_at")) or occurred,
+             "taken_by": str(a.get("taken_by") or "")}
             for a in problem.get("actions") or ()
         ]
         if actions:

@@ -31,6 +31,7 @@ from models.entities import Customer, CustomerTag, Note, Visit
 from models.importing.records import ImportedNote, ImportRecord, ParsedFile
 from models.problem_entities import FollowUp, Problem
 from models.search.folding import digits, fold
+from models.staff import Permission, require
 from models.validation import check_text
 
 Action = Literal["create", "update", "skip"]
@@ -228,6 +229,7 @@ def record_label(record: ImportRecord) -> str:
 
 def plan_import(session: Session, parsed: ParsedFile) -> ImportPlan:
     """The plan for ``parsed`` against what is in the database now (read-only)."""
+    require(session, Permission.IMPORT)
     plan = ImportPlan(parsed)
     rows: list[PlannedRow] = [
         PlannedRow(skipped.line, "skip", skipped.reason) for skipped in parsed.skipped

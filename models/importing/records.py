@@ -20,6 +20,10 @@ class ImportedNote:
     source: str  # e.g. "Square memo", "Google Contacts notes"
     created_at: datetime | None = None  # aware UTC; None = the moment of the import
     pinned: bool = False
+    # Our own JSON export only: "note" or "handover", who wrote it and who last changed it.
+    kind: str = "note"
+    author: str = ""
+    edited_by: str = ""
 
 
 @dataclass
@@ -96,6 +100,6 @@ class ParsedFile:
     records: list[ImportRecord] = field(default_factory=list)
     skipped: list[SkippedRow] = field(default_factory=list)
     encoding: str = "utf-8"
-    # Our own JSON export only: the shop's categories and settings, restored when it is
-    # imported into an empty database.
+    # Our own JSON export only: the shop's categories, settings, process fixes and staff
+    # (name, role, active; never a PIN), restored when it is imported into an empty database.
     shop: dict[str, Any] | None = None

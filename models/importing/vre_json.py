@@ -24,7 +24,8 @@ from typing import Any
 
 from sqlalchemy import String, Table
 
-from models.entities import Customer, Note
+from models.customers import NOTE_KINDS
+from models.entities import Customer, Note, Visit
 from models.exporting import FORMAT, FORMAT_VERSION
 from models.importing.records import (
     CustomerHistory,
@@ -44,11 +45,13 @@ from models.problem_entities import (
     RecoveryAction,
     TeammateCheckIn,
 )
+from models.staff.entities import ROLE_VALUES, StaffMember
 
 FORMAT_NAME = "json"
 FORMAT_LABEL = "Velvet Rope export (JSON)"
 _LIST_FIELDS = ("usuals", "preferences", "allergies", "talking_points", "tags")
 _TEXT_FIELDS = ("name", "goes_by", "phone", "email", "description")
+_BY_LIMIT = 100  # visit.logged_by (checked against the column in _visit's slow path)
 
 
 class JsonImportError(ValueError):
@@ -159,7 +162,30 @@ def _shop(header: dict[str, Any]) -> dict[str, Any]:
         "settings": settings if isinstance(settings, dict) else {},
         "process_fixes": [f for f in fixes if isinstance(f, dict)]
         if isinstance(fixes, list) else [],
+        "staff": _staff(header.get("staff")),
     }
+
+
+def _staff(entries: Any) -> list[dict[str, Any]]:
+    """The team as exported: {"name", "role", "active"} each, checked; anything else (an
+    older export's list of plain names, a PIN someone added by hand) is left out."""
+    if not isinstance(entries, list):
+        return []
+    limit = _length(StaffMember, "name") or 100
+    staff: list[dict[str, Any]] = []
+    seen: set[str] = set()
+    for entry in entries:
+        if not isinstance(entry, dict):
+            continue
+        name, role, active = entry.get("name"), entry.get("role"), entry.get("active", True)
+        if not isinstance(name, str) or role not in ROLE_VALUES or not isinstance(active, bool):
+            continue
+        name = " ".join(name.split())
+        if not name or len(name) > limit or name.casefold() in seen:
+            continue
+        seen.add(name.casefold())
+        staff.append({"name": name, "role": role, "active": active})
+    return staff
 
 
 def _add(parsed: ParsedFile, index: int, entry: Any) -> None:
@@ -320,26 +346,35 @@ def _notes(entry: dict[str, Any], warnings: list[str]) -> list[ImportedNote]:
         if not text.strip():
             warnings.append(f"{what} is empty; left out.")
             continue
+        kind = note.get("kind") or "note"
+        if kind not in NOTE_KINDS:
+            warnings.append(f"{what}: kind {kind!r} is not known here; kept as a note.")
+            kind = "note"
         notes.append(ImportedNote(
             text=text,
             source=_column_text(note, "source", what, Note),
             created_at=_moment(note, "created_at", what),
             pinned=_flag(note, "pinned", what),
+            kind=str(kind),
+            author=_column_text(note, "author", what, Note),
+            edited_by=_column_text(note, "edited_by", what, Note),
         ))
     return notes
 
 
 def _visit(visit: dict[str, Any], number: int) -> dict[str, Any]:
-    at, items = visit.get("at"), visit.get("items", "")
-    if type(at) is str and type(items) is str:  # millions of these: the usual case first
+    at, items, by = visit.get("at"), visit.get("items", ""), visit.get("logged_by", "")
+    # Millions of these: the usual case first.
+    if type(at) is str and type(items) is str and type(by) is str and len(by) <= _BY_LIMIT:
         try:
             moment = datetime.fromisoformat(at)
         except ValueError:
             moment = None
         if moment is not None and moment.tzinfo is UTC:
-            return {"at": moment, "items": items}
+            return {"at": moment, "items": items, "logged_by": by}
     what = f"Visit {number}"
-    return {"at": _moment(visit, "at", what, required=True), "items": _text(visit, "items", what)}
+    return {"at": _moment(visit, "at", what, required=True), "items": _text(visit, "items", what),
+            "logged_by": _column_text(visit, "logged_by", what, Visit)}
 
 
 def _problem(problem: dict[str, Any], number: int) -> dict[str, Any]:
@@ -358,7 +393,7 @@ def _problem(problem: dict[str, Any], number: int) -> dict[str, Any]:
     text = {
         name: _column_text(problem, name, what, Problem)
         for name in ("subject", "what_happened", "customer_words", "fair_fix", "handled_by",
-                     "resolved_by")
+                     "resolved_by", "logged_by")
     }
     return {
         "id": identity,
@@ -394,6 +429,7 @@ def _action(action: dict[str, Any], what: str, occurred: datetime | None) -> dic
         "details": _column_text(action, "details", what, RecoveryAction),
         "cost_cents": cost,
         "taken_at": _moment(action, "taken_at", what) or occurred,
+        "taken_by": _column_text(action, "taken_by", what, RecoveryAction),
     }
 
 

@@ -23,6 +23,7 @@ from models.entities import Visit
 from models.insights.process_fixes import ProcessFixView, list_fixes
 from models.insights.windows import DayWindow, check_days
 from models.problem_entities import Problem
+from models.staff import Permission, require
 
 PER_VISITS = 1000
 
@@ -94,6 +95,7 @@ def fix_impacts(
 
     One short query per fix (four index range counts): shops record a handful of fixes a year.
     """
+    require(session, Permission.REPORTS)
     check_days(days)
     impacts = []
     for fix in list_fixes(session, category_id=category_id):

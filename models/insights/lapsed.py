@@ -24,6 +24,7 @@ from models.insights.people import display_name, may_be_listed
 from models.problem_entities import Problem, ProblemCategory
 from models.sql_materialize import materialized
 from models.sql_time import days_between
+from models.staff import Permission, require
 
 MIN_GAP_DAYS = 14
 GAP_FACTOR = 2.0
@@ -127,6 +128,7 @@ def lapsed_regulars(
 ) -> LapsedReport:
     """Customers with two or more visits whose last visit, as of ``now``, is at least
     ``min_gap_days`` ago and more than ``factor`` times their usual gap."""
+    require(session, Permission.REPORTS)
     if now.tzinfo is None:
         raise ValueError("naive datetimes are ambiguous; pass an aware datetime")
     if min_gap_days < 1 or factor <= 0:

@@ -24,6 +24,7 @@ from models.insights.people import display_name, may_be_listed, sortable_name, t
 from models.insights.windows import DayWindow, last_days
 from models.sql_materialize import materialized
 from models.sql_time import days_between
+from models.staff import Permission, require
 
 LoyalSort = Literal["visits", "previous_visits", "change", "average_gap_days", "first_visit",
                     "last_visit", "name"]
@@ -131,6 +132,7 @@ def loyal_regulars(
     the window. ``sort`` is any column (ties: more visits first, then the lower customer id);
     empty values (the gap of a single visit) always sort last.
     """
+    require(session, Permission.REPORTS)
     if sort not in LOYAL_SORTS:
         raise ValidationError({"sort": f"Cannot sort by {sort!r}."})
     if min_visits < 1:

@@ -13,6 +13,7 @@ from sqlalchemy.sql.expression import ColumnElement
 from models.base import utcnow
 from models.errors import NotFoundError, ValidationError
 from models.problem_entities import ProblemCategory, ProcessFix
+from models.staff import Permission, require
 from models.validation import check_text
 
 WHAT_CHANGED_MAX = 2000
@@ -55,6 +56,7 @@ def record_fix(
     session: Session, category_id: int | None, what_changed: str, fixed_on: date, *,
     recorded_by: str = "", now: datetime | None = None,
 ) -> int:
+    require(session, Permission.REPORTS)
     category_id, what_changed, recorded_by = _checked(session, category_id, what_changed,
                                                       recorded_by)
     fix = ProcessFix(category_id=category_id, what_changed=what_changed, fixed_on=fixed_on,
@@ -68,6 +70,7 @@ def update_fix(
     session: Session, fix_id: int, *, category_id: int | None, what_changed: str,
     fixed_on: date, recorded_by: str = "",
 ) -> None:
+    require(session, Permission.REPORTS)
     fix = _get(session, fix_id)
     fix.category_id, fix.what_changed, fix.recorded_by = _checked(
         session, category_id, what_changed, recorded_by)
@@ -75,10 +78,12 @@ def update_fix(
 
 
 def delete_fix(session: Session, fix_id: int) -> None:
+    require(session, Permission.REPORTS)
     session.delete(_get(session, fix_id))
 
 
 def load_fix(session: Session, fix_id: int) -> ProcessFixView:
+    require(session, Permission.REPORTS)
     fixes = _views(session, ProcessFix.id == fix_id)
     if not fixes:
         raise NotFoundError("That process fix was deleted.")
@@ -87,6 +92,7 @@ def load_fix(session: Session, fix_id: int) -> ProcessFixView:
 
 def list_fixes(session: Session, *, category_id: int | None = None) -> list[ProcessFixView]:
     """Newest fix first."""
+    require(session, Permission.REPORTS)
     if category_id is None:
         return _views(session)
     return _views(session, ProcessFix.category_id == category_id)

@@ -20,6 +20,7 @@ from models.problem_reports import (
     return_rates,
     value_add_costs,
 )
+from models.staff import Permission, require
 
 
 @dataclass(frozen=True)
@@ -42,6 +43,7 @@ def recoveries(
 ) -> RecoveryReport:
     """Recoveries made in the ``days`` local days through ``today``. Recoveries in the last
     ``within_days`` days have had less time to see a return (see ``return_rates``)."""
+    require(session, Permission.REPORTS)
     window = last_days(today, days, utc_offset)
     return RecoveryReport(
         window, within_days,

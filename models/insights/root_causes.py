@@ -25,6 +25,7 @@ from models.insights.windows import (
     last_days,
 )
 from models.problem_entities import SEVERITIES, Problem, ProblemCategory
+from models.staff import Permission, require
 
 
 @dataclass(frozen=True)
@@ -59,6 +60,7 @@ def root_causes(
 ) -> RootCauseReport:
     """Problems by category in the ``days`` local days through ``today``, also per ``bucket``
     (the first and last bucket may be partly outside the window: only days inside count)."""
+    require(session, Permission.REPORTS)
     bucket = check_bucket(bucket)
     window = last_days(today, days, utc_offset)
     windows = bucket_windows(window, bucket)

@@ -28,6 +28,7 @@ from models.insights.windows import (
 )
 from models.sql_materialize import materialized
 from models.sql_time import local_hour
+from models.staff import Permission, require
 
 
 @dataclass(frozen=True)
@@ -67,6 +68,7 @@ def visit_activity(
 ) -> VisitReport:
     """Visits in the ``days`` local days through ``today``, per ``bucket`` (the first and last
     week or month may be partly outside the window: only days inside count)."""
+    require(session, Permission.REPORTS)
     bucket = check_bucket(bucket)
     window = last_days(today, days, utc_offset)
     windows = bucket_windows(window, bucket)

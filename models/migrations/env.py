@@ -6,8 +6,8 @@ from alembic import context
 from sqlalchemy import create_engine
 
 from models import entities, problem_entities  # noqa: F401
-from models.staff import entities as staff_entities  # noqa: F401  - registers the tables on Base.metadata
 from models.base import Base
+from models.staff import entities as staff_entities  # noqa: F401  - registers the tables on Base.metadata
 
 config = context.config
 target_metadata = Base.metadata

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -11,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from models.search.backends import Hit, SearchBackend, backend_for
 from models.search.folding import compact, digits, fold, words
+from models.staff import Permission, require
 
 # Result tiers, best first. Inside a tier: exactness, then the rank key (recent, frequent).
 TIER_NAME = 0  # a word of the name or goes-by equals or starts with what was typed
@@ -86,6 +88,9 @@ class CustomerMatch:
         }
 
 
+_CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")
+
+
 @dataclass(frozen=True)
 class ParsedQuery:
     tokens: tuple[str, ...]
@@ -96,7 +101,9 @@ class ParsedQuery:
 
     @classmethod
     def parse(cls, text: str) -> ParsedQuery:
-        text = text[:_MAX_QUERY_CHARS]
+        # Control characters (a pasted NUL) can be in no stored field and would end an FTS5
+        # string early.
+        text = _CONTROL_CHARACTERS.sub("", text[:_MAX_QUERY_CHARS])
         packed = compact(text)
         return cls(
             tokens=tuple(dict.fromkeys(words(text))),
@@ -145,6 +152,7 @@ def find_customers(
     Everything typed is taken literally: quotes, ``*``, ``AND`` or SQL never act as operators.
     ``backend`` is the engine's own (``backend_for``) unless given, as benchmarks compare them.
     """
+    require(session, Permission.USE_COUNTER)
     if limit <= 0:
         return []
     query = ParsedQuery.parse(text)
@@ -284,11 +292,13 @@ def _utc(value: str | datetime | None) -> datetime | None:
 
 def recent_customers(session: Session, limit: int = 50) -> list[CustomerMatch]:
     """The regulars seen most recently and most often: what an empty search box shows."""
+    require(session, Permission.USE_COUNTER)
     hits = backend_for(session).best_ranked(session, limit)
     return _materialize(session, [(hit.customer_id, TIER_RECENT) for hit in hits])
 
 
 def match_for(session: Session, customer_id: int) -> CustomerMatch | None:
     """One customer as a search result (to show someone just added, whatever was typed)."""
+    require(session, Permission.USE_COUNTER)
     found = _materialize(session, [(customer_id, TIER_RECENT)])
     return found[0] if found else None

@@ -24,11 +24,27 @@ from models.seeding.generator import (
 from models.seeding.problems import seed_problems
 from models.seeding.rows import Documents, Encoder, add_rows
 from models.seeding.writer import begin_batch, bulk_connection, write_rows
+from models.staff import Role, add_staff, list_staff
 
 DEMO_HISTORY_DAYS = 183  # six months
 DEMO_CUSTOMERS = 290  # generated demo regulars, besides the hand-written ones
 DEMO_VISITS_PER_CUSTOMER = 14
 DEMO_SEED = 2024
+
+
+@dataclass(frozen=True)
+class DemoTeammate:
+    name: str
+    role: Role
+    pin: str
+
+
+# One person of each role, with PINs the demo's sign-in screen shows (never do this for real).
+DEMO_STAFF: tuple[DemoTeammate, ...] = (
+    DemoTeammate("Dana", Role.OWNER, "2468"),
+    DemoTeammate("Marco", Role.SHIFT_LEAD, "1357"),
+    DemoTeammate("Sam", Role.CLERK, "1111"),
+)
 
 
 @dataclass(frozen=True)
@@ -189,7 +205,8 @@ def create_demo_data(sessions: SessionFactory, *, now: datetime | None = None) -
     Six months of visits and notes, and a few memorable people a tester can search for:
     "Zoë Park", "José Alvarez" ((310) 703-8944), "Siobhan O'Brien", "Katherine Smith"
     (Kate), "王芳", the nameless "tall, red fixie, double espresso", and a corgi owner.
-    Appends to what is there; meant for the throwaway database of ``--demo``.
+    Appends to what is there; meant for the throwaway database of ``--demo``. The team is
+    ``DEMO_STAFF``: an owner, a shift lead and a clerk whose PINs the demo shows.
     """
     now = aware_now(now)
     curated = frozenset(spec.name or spec.description for spec in _DEMO_REGULARS)
@@ -215,3 +232,13 @@ def create_demo_data(sessions: SessionFactory, *, now: datetime | None = None) -
     # cards, and a sprinkling over the generated ones so lists and reports are not empty.
     seed_problems(sessions, share=0.08, seed=DEMO_SEED, now=now)
     add_demo_problems(sessions, now)
+    add_demo_staff(sessions)
+
+
+def add_demo_staff(sessions: SessionFactory) -> None:
+    """The demo team (``DEMO_STAFF``), skipping anyone already there."""
+    with sessions.begin() as session:
+        taken = {member.name for member in list_staff(session, include_inactive=True)}
+        for teammate in DEMO_STAFF:
+            if teammate.name not in taken:
+                add_staff(session, teammate.name, teammate.role, teammate.pin)

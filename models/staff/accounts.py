@@ -48,11 +48,13 @@ def needs_first_owner(session: Session) -> bool:
 
 
 def create_first_owner(session: Session, name: str, pin: str) -> Actor:
-    """The owner's own account on a new database; refused once an owner exists."""
+    """The owner's own account on a new database; refused once an owner exists. An account
+    of that name without a PIN (restored from an export) becomes theirs, as the owner."""
     if not needs_first_owner(session):
         raise PermissionDenied("This shop already has an owner; ask them to add you.")
     with one_event_for_many(session):
-        member = _new_member(session, name, Role.OWNER, pin)
+        member = _claim_imported(session, name, pin) or _new_member(
+            session, name, Role.OWNER, pin)
     record_event(session, "staff_added", actor=member.name, record_type="staff",
                  record_id=member.id, summary="first owner account created")
     return Actor(member.id, member.name, Role.OWNER)
@@ -115,6 +117,23 @@ def _new_member(session: Session, name: str, role: Role, pin: str) -> StaffMembe
         raise ValidationError({"pin": problem})
     member = StaffMember(name=checked, role=Role(role), active=True, pin_hash=hash_pin(pin))
     session.add(member)
+    session.flush()
+    return member
+
+
+def _claim_imported(session: Session, name: str, pin: str) -> StaffMember | None:
+    """The PIN-less account called ``name`` (ignoring case), made an active owner with
+    ``pin``; None if there is none."""
+    cleaned = " ".join(name.split()).lower()
+    member = session.scalar(select(StaffMember).where(
+        func.lower(StaffMember.name) == cleaned, StaffMember.pin_hash == ""))
+    if member is None:
+        return None
+    problem = pin_problem(pin)
+    if problem:
+        raise ValidationError({"pin": problem})
+    member.role, member.active, member.pin_hash = Role.OWNER, True, hash_pin(pin)
+    member.failed_pins, member.locked_until = 0, None
     session.flush()
     return member
 

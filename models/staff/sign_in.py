@@ -49,6 +49,8 @@ def sign_in(
     member = session.get(StaffMember, staff_id)
     if member is None or not member.active:
         return SignInResult(None, "That account is not active; ask the owner.")
+    if not member.pin_hash:  # restored from an export: PINs never leave the shop's database
+        return SignInResult(None, f"{member.name} has no PIN yet; ask the owner to set one.")
     if member.locked_until is not None and member.locked_until > now:
         wait = _seconds(member.locked_until - now)
         record_event(session, "sign_in_failed", actor=member.name, record_type="staff",

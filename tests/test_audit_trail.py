@@ -1,0 +1,156 @@
+"""The audit trail: every change made through the services is recorded with who did it, the
+records say who made them, and nothing in the trail can be edited or holds personal data."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from sqlalchemy import func, select, text
+
+import models
+from models.audit import one_event_for_many, recent_events, record_event
+from models.entities import AuditEvent, Note, Visit
+from models.insights import record_fix
+from models.problem_entities import Problem, RecoveryAction
+from models.problem_report import ActionEntry, ProblemReport
+from models.staff import Actor, Role, SignedIn, add_staff, create_first_owner, signed_in_sessions
+
+SECRETS = ("Quentin", "Zappa", "555 201 9988", "quentin@example.org", "walnut allergy",
+           "spilled the cortado")
+
+
+def _events(sessions: models.SessionFactory) -> list[tuple[str, str, str]]:
+    with sessions() as session:
+        return [(e.actor, e.action, e.record_type) for e in reversed(recent_events(session))]
+
+
+def _team(sessions: models.SessionFactory) -> tuple[SignedIn, Actor, Actor]:
+    with sessions.begin() as session:
+        owner = create_first_owner(session, "Dana", "2468")
+    holder = SignedIn(owner)
+    with signed_in_sessions(sessions, holder).begin() as session:
+        lee_id = add_staff(session, "Lee", Role.SHIFT_LEAD, "1357")
+    return holder, owner, Actor(lee_id, "Lee", Role.SHIFT_LEAD)
+
+
+def test_every_kind_of_change_is_recorded_with_who_did_it(any_sessions) -> None:
+    holder, owner, lee = _team(any_sessions)
+    counter = signed_in_sessions(any_sessions, holder)
+    before = len(_events(any_sessions))
+    holder.actor = lee
+    with counter.begin() as session:
+        customer = models.create_customer(session, models.CustomerDraft(
+            name="Quentin Zappa", phone="555 201 9988", email="quentin@example.org",
+            allergies=["walnut allergy"], tags=["regular"]))
+        visit = models.check_in(session, customer)
+        note = models.add_note(session, customer, "spilled the cortado on his laptop")
+        category = models.list_categories(session)[0].id
+        problem = models.log_problem(session, customer, ProblemReport(
+            what_happened="spilled the cortado", category_id=category,
+            actions=[ActionEntry(kind="remade")]))
+    with counter.begin() as session:
+        models.update_customer(session, customer, models.CustomerDraft(
+            name="Quentin Zappa", goes_by="Q", phone="555 201 9988",
+            email="quentin@example.org", allergies=["walnut allergy"], tags=["regular", "vip"]))
+        models.undo_check_in(session, visit)
+        models.set_note_pinned(session, note, True)
+        models.resolve_problem(session, problem, outcome="happy")
+        follow_up = models.add_follow_up(session, customer, "call Q", date(2026, 11, 25))
+        models.complete_follow_up(session, follow_up, "he is fine")
+        flagged = models.flag_teammate(session, "Sam", "rough morning")
+        models.complete_teammate_check_in(session, flagged, by="Lee")
+    holder.actor = owner
+    with counter.begin() as session:
+        fix = record_fix(session, category, "retrained on lids", date(2026, 11, 20))
+        models.set_setting(session, models.LAST_TIME_DAYS, 30)
+        models.add_category(session, "Lids")
+        models.delete_note(session, note)
+    events = _events(any_sessions)[before:]
+    done = {(actor, action, kind) for actor, action, kind in events}
+    for kind in ("customer", "visit", "note", "problem", "recovery", "follow_up",
+                 "teammate_check_in"):
+        assert ("Lee", "create", kind) in done, kind
+    assert {("Lee", "update", "customer"), ("Lee", "delete", "visit"),
+            ("Lee", "update", "note"), ("Lee", "update", "problem"),
+            ("Lee", "update", "follow_up"), ("Lee", "update", "teammate_check_in"),
+            ("Dana", "create", "process_fix"), ("Dana", "create", "setting"),
+            ("Dana", "create", "category"), ("Dana", "delete", "note")} <= done
+    with any_sessions() as session:
+        changed = session.scalars(select(AuditEvent.summary).where(
+            AuditEvent.record_type == "customer", AuditEvent.action == "update")).all()
+        fix_event = session.scalars(select(AuditEvent).where(
+            AuditEvent.record_type == "process_fix")).one()
+    assert any("goes by" in s and "tags" in s for s in changed)
+    assert fix_event.record_id == fix and fix_event.actor == "Dana"
+
+
+def test_no_value_of_a_change_is_written_into_the_trail(any_sessions) -> None:
+    holder, _owner, _lee = _team(any_sessions)
+    counter = signed_in_sessions(any_sessions, holder)
+    with counter.begin() as session:
+        customer = models.create_customer(session, models.CustomerDraft(
+            name="Quentin Zappa", phone="555 201 9988", email="quentin@example.org",
+            allergies=["walnut allergy"]))
+        models.add_note(session, customer, "spilled the cortado")
+    with counter.begin() as session:
+        models.update_customer(session, customer, models.CustomerDraft(
+            name="Quentin Zappa Jr", phone="555 201 9988"))
+    with any_sessions() as session:
+        summaries = " ".join(session.scalars(select(AuditEvent.summary)).all())
+        actors = set(session.scalars(select(AuditEvent.actor)).all())
+    assert not [s for s in SECRETS if s in summaries]
+    assert actors == {"Dana"}
+
+
+def test_records_say_who_made_them(any_sessions) -> None:
+    holder, _owner, lee = _team(any_sessions)
+    counter = signed_in_sessions(any_sessions, holder)
+    holder.actor = lee
+    with counter.begin() as session:
+        customer = models.create_customer(session, models.CustomerDraft(name="Ana"))
+        models.check_in(session, customer)
+        note = models.add_note(session, customer, "likes the window seat")
+        category = models.list_categories(session)[0].id
+        models.log_problem(session, customer, ProblemReport(
+            what_happened="cold latte", category_id=category,
+            actions=[ActionEntry(kind="apology")]))
+    holder.actor = Actor(None, "Dana", Role.OWNER)
+    with counter.begin() as session:
+        models.update_note(session, note, "likes the corner seat")
+    with any_sessions() as session:
+        assert session.scalars(select(Visit.logged_by)).all() == ["Lee"]
+        stored = session.get(Note, note)
+        assert stored is not None and (stored.author, stored.edited_by) == ("Lee", "Dana")
+        assert session.scalars(select(Problem.logged_by)).all() == ["Lee"]
+        assert session.scalars(select(RecoveryAction.taken_by)).all() == ["Lee"]
+
+
+def test_a_failed_change_leaves_no_trace(any_sessions) -> None:
+    holder, _owner, _lee = _team(any_sessions)
+    counter = signed_in_sessions(any_sessions, holder)
+    before = len(_events(any_sessions))
+    with pytest.raises(RuntimeError), counter.begin() as session:
+        models.create_customer(session, models.CustomerDraft(name="Ana"))
+        session.flush()
+        raise RuntimeError("the power went out")
+    assert len(_events(any_sessions)) == before
+
+
+def test_the_trail_cannot_be_edited_or_deleted(any_sessions) -> None:
+    with any_sessions.begin() as session:
+        record_event(session, "export", actor="Dana", summary="exported 3 regulars")
+    for statement in ("UPDATE audit_event SET actor = 'Mallory'", "DELETE FROM audit_event"):
+        with pytest.raises(Exception, match="append-only"), any_sessions.begin() as session:
+            session.execute(text(statement))
+    with any_sessions() as session:
+        assert [(e.actor, e.action) for e in recent_events(session)] == [("Dana", "export")]
+
+
+def test_bulk_work_records_one_event_of_its_own(sessions) -> None:
+    with sessions.begin() as session, one_event_for_many(session):
+        for n in range(50):
+            models.create_customer(session, models.CustomerDraft(name=f"Guest {n}"))
+        record_event(session, "import", summary="50 regulars")
+    with sessions() as session:
+        assert session.scalar(select(func.count()).select_from(AuditEvent)) == 1
