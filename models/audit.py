@@ -30,11 +30,27 @@ QUIET_KEY = "vre_one_event_for_many"
 def record_event(
     session: Session, action: str, *, actor: str = "", record_type: str = "",
     record_id: int | None = None, summary: str = "", at: datetime | None = None,
+    signed_by: str | None = None,
 ) -> None:
+    """Add one event. Who it names is decided here, not by the caller's typed name: the
+    signed-in person if there is one (a name typed into a form is data, never a signature);
+    otherwise ``actor`` — the command line's ``--by`` — or "command line". ``signed_by`` is for
+    code that already knows for sure (a sign-in, an export that started under someone else)."""
+    who = signed_by if signed_by is not None else _signer(session, actor)
     session.add(AuditEvent(
-        at=at or utcnow(), actor=actor.strip()[:100], action=action, record_type=record_type,
-        record_id=record_id, summary=" ".join(summary.split())[:SUMMARY_MAX],
+        at=at or utcnow(), actor=" ".join(who.split())[:100], action=action,
+        record_type=record_type, record_id=record_id,
+        summary=" ".join(summary.split())[:SUMMARY_MAX],
     ))
+
+
+def _signer(session: Session, typed: str) -> str:
+    from models.staff.roles import current_actor  # models.staff imports this module
+
+    acting = current_actor(session)
+    if acting is not None and acting.staff_id is not None:
+        return acting.name
+    return typed.strip() or (acting.name if acting is not None else "")
 
 
 @dataclass(frozen=True)
@@ -170,5 +186,6 @@ def one_event_for_many(session: Session) -> Iterator[None]:
     session.info[QUIET_KEY] = True
     try:
         yield
+        session.flush()  # the block's rows are written as bulk rows, not at commit
     finally:
         session.info[QUIET_KEY] = previous

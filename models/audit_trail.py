@@ -19,7 +19,7 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import event, insert, inspect
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 
 from models.audit import QUIET_KEY
 from models.base import utcnow
@@ -60,9 +60,16 @@ _SIGNED_BY = {Visit: "logged_by", Note: "author", Problem: "logged_by",
               RecoveryAction: "taken_by"}
 
 
+_DELETED_KEY = "vre_deleted_in_flush"
+# Customers added, or whose tag change is already noted, in this transaction: a service that
+# flushes twice must not say "changed tags" twice, nor about a customer it is adding.
+_CREATED_KEY = "vre_customers_tagged"
+
+
 def _sign_new_records(session: Session, _context: Any, _instances: Any) -> None:
     actor = current_actor(session)
-    if actor is None:
+    # Rows an import adds to regulars it updates come from the other system, not the importer.
+    if actor is None or session.info.get(QUIET_KEY):
         return
     for obj in session.new:
         column = _SIGNED_BY.get(type(obj))
@@ -73,7 +80,25 @@ def _sign_new_records(session: Session, _context: Any, _instances: Any) -> None:
             obj.edited_by = actor.name
 
 
+def _remember_deletion(_mapper: Any, _connection: Any, target: Any) -> None:
+    """Every row the flush deletes, including orphans (a recovery action removed by editing a
+    problem, a tag taken off) and cascades, which ``session.deleted`` does not list."""
+    session = object_session(target)
+    if session is not None:
+        session.info.setdefault(_DELETED_KEY, []).append(target)
+
+
+def _forget_deletions(session: Session, _previous: Any) -> None:
+    session.info.pop(_DELETED_KEY, None)  # the failed flush's deletions never happened
+    session.info.pop(_CREATED_KEY, None)
+
+
+def _forget_created(session: Session) -> None:
+    session.info.pop(_CREATED_KEY, None)
+
+
 def _record_changes(session: Session, _context: Any) -> None:
+    deleted = session.info.pop(_DELETED_KEY, [])
     if session.info.get(QUIET_KEY):
         return
     actor = current_actor(session)
@@ -92,13 +117,17 @@ def _record_changes(session: Session, _context: Any) -> None:
         fields = _changed_fields(obj)
         if fields:
             rows.append(_row(now, name, "update", obj, "changed " + ", ".join(fields)))
-    for obj in session.deleted:
+    for obj in deleted:
         if isinstance(obj, CustomerTag):
             tag_changes.add(obj.customer_id)
         elif type(obj) in RECORD_TYPES:
             rows.append(_row(now, name, "delete", obj, _created_summary(obj)))
-    for customer_id in sorted(tag_changes):
+    created = session.info.setdefault(_CREATED_KEY, set())
+    created.update(row["record_id"] for row in rows
+                   if row["record_type"] == "customer" and row["action"] == "create")
+    for customer_id in sorted(tag_changes - created):
         _note_tag_change(rows, now, name, customer_id)
+    created.update(tag_changes)
     if rows:
         session.connection().execute(insert(AuditEvent), rows)
 
@@ -154,3 +183,7 @@ def install() -> None:
     if not event.contains(Session, "before_flush", _sign_new_records):
         event.listen(Session, "before_flush", _sign_new_records)
         event.listen(Session, "after_flush", _record_changes)
+        event.listen(Session, "after_soft_rollback", _forget_deletions)
+        event.listen(Session, "after_commit", _forget_created)
+        for entity in (*RECORD_TYPES, CustomerTag):
+            event.listen(entity, "after_delete", _remember_deletion)

@@ -5,7 +5,8 @@ to a regular's card:
 
 - follow-ups due today or overdue (promises made to regulars),
 - teammates waiting for a check-in (for shift leads and owners),
-- handover notes the previous shift left ("for next shift" notes, ``Note.kind == "handover"``),
+- handover notes the previous shift left ("for next shift" notes, ``Note.kind == "handover"``,
+  since the start of the previous business day; see ``HANDOVER_WINDOW``),
 - regulars' birthdays today and in the next days,
 - regulars with an unresolved problem who are likely to come in today (see ``likely_visitors``).
 
@@ -32,11 +33,18 @@ from models.staff import Permission, current_actor, require
 from models.teammates import open_teammate_check_ins
 from models.wording import greeting_name, relative_day
 
-# The previous shift's handover notes are those of the last 24 hours. A shop runs at most a
-# day's worth of shifts, so this reaches back across any shift change — including the night
-# between the closer and the next morning's opener — while notes older than a day have been
-# read by a whole round of shifts already and live on in the card and the timeline.
-HANDOVER_WINDOW = timedelta(hours=24)
+# The previous shift's handover notes are those written since the start of the previous
+# business day — the last local day before today on which any visit was logged — but never less
+# than the last 24 hours and never more than 14 days back. Not simply "the last day", because the
+# next shift may be days later: the Monday opener of a shop closed on Sunday must still read what
+# Saturday's closer left, and so must whoever opens after a holiday week. With the shop open
+# every day this is yesterday and today: one round of shifts, across the night between the
+# closer and the next morning's opener. A day without a single visit counts as closed. Older
+# notes have been read by a whole round of shifts and live on in the card and the timeline; the
+# 14-day cap keeps a shop shut for a season from reopening to stale news, and the 24 hours
+# cover a shop with no visits logged yet.
+HANDOVER_WINDOW = timedelta(hours=24)  # at least this far back
+HANDOVER_MAX_BACK = timedelta(days=14)  # at most this far back
 
 # "Likely to come in today": on at least LIKELY_MIN_WEEKS of the same weekday in each of the
 # last LIKELY_WEEKS weeks (today's weekday, local days, today itself not counted) the regular
@@ -165,12 +173,34 @@ def _teammates(session: Session, now: datetime) -> BriefingSection:
 
 # ----- handover notes -----------------------------------------------------------------------
 
+def handover_since(session: Session, now: datetime) -> datetime:
+    """The moment from which handover notes are shown at ``now`` (see ``HANDOVER_WINDOW``): the
+    start of the previous business day, clamped to between 24 hours and 14 days back.
+
+    The previous business day comes from one look at the visit log: the latest visit before
+    today's local midnight, read from the end of the (visited_at, customer_id) index — one
+    row, however long the log.
+    """
+    midnight, _ = _local_day_bounds(now.astimezone().date())
+    last_visit = session.scalar(
+        select(Visit.visited_at)
+        .where(Visit.visited_at < midnight)
+        .order_by(Visit.visited_at.desc())
+        .limit(1)
+    )
+    since = now - HANDOVER_WINDOW
+    if last_visit is not None:
+        business_day_start, _ = _local_day_bounds(last_visit.astimezone().date())
+        since = min(since, business_day_start)
+    return max(since, now - HANDOVER_MAX_BACK)
+
+
 def _handover_notes(session: Session, now: datetime) -> Iterable[BriefingEntry]:
     """Newest first; the (kind, created_at) index finds them without reading other notes."""
     rows = session.execute(
         select(Note, Customer.name, Customer.goes_by, Customer.description)
         .join(Customer, Customer.id == Note.customer_id)
-        .where(Note.kind == "handover", Note.created_at >= now - HANDOVER_WINDOW,
+        .where(Note.kind == "handover", Note.created_at >= handover_since(session, now),
                _rememberable())
         .order_by(Note.created_at.desc(), Note.id.desc())
         .limit(SECTION_LIMIT)

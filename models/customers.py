@@ -128,7 +128,8 @@ def _apply(customer: Customer, draft: CustomerDraft, now: datetime) -> None:
     elif not draft.consent_given:
         customer.consent_at = None
     customer.consent_given = draft.consent_given
-    customer.tag_rows = [CustomerTag(name=t) for t in draft.tags]
+    kept = {row.name: row for row in customer.tag_rows}
+    customer.tag_rows = [kept.get(t) or CustomerTag(name=t) for t in draft.tags]
     customer.updated_at = now
 
 
@@ -186,8 +187,10 @@ def update_customer(
                 "only the name and how to recognise them are kept."
             )})
         clean.consent_given = False
-    # Replacing tag rows with equal primary keys needs the old ones gone first.
-    customer.tag_rows = []
+    # Tags that stay keep their rows (a new row with the same key would clash, and the audit
+    # trail would report a change that did not happen); removed ones go first.
+    wanted = set(clean.tags)
+    customer.tag_rows = [row for row in customer.tag_rows if row.name in wanted]
     session.flush()
     _apply(customer, clean, now or utcnow())
     refresh_document(session, customer)
@@ -281,10 +284,11 @@ def add_note(
 
 
 def _may_change_note(session: Session, note: Note) -> Actor:
-    """Anyone at the counter may change a note they wrote (or one nobody signed); a teammate's
-    note needs a shift lead. Call ``require(…USE_COUNTER)`` before loading the note."""
+    """Anyone at the counter may change a note they wrote; a teammate's note, or one nobody
+    signed (imported, or written before sign-in existed), needs a shift lead. Call
+    ``require(…USE_COUNTER)`` before loading the note."""
     actor = require(session, Permission.USE_COUNTER)
-    if note.author and note.author.casefold() != actor.name.casefold():
+    if not note.author or note.author.casefold() != actor.name.casefold():
         require(session, Permission.EDIT_OTHERS_NOTES)
     return actor
 

@@ -385,10 +385,11 @@ def _profile_blank() -> dict[str, Any]:
 
 
 @contextmanager
-def _snapshot(sessions: sessionmaker[Session]) -> Iterator[Connection]:
-    """One read transaction for the whole export, so it is one consistent moment."""
+def _snapshot(sessions: sessionmaker[Session]) -> Iterator[tuple[Connection, str]]:
+    """One read transaction for the whole export, so it is one consistent moment; with the
+    name of whoever started it (the counter may be locked, or someone else, by the end)."""
     with sessions() as session:
-        require(session, Permission.EXPORT)  # before the file is created
+        exporter = require(session, Permission.EXPORT).name  # before the file is created
         connection = session.connection()
         if connection.dialect.name == "postgresql":
             connection.exec_driver_sql("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
@@ -399,7 +400,7 @@ def _snapshot(sessions: sessionmaker[Session]) -> Iterator[Connection]:
             if dbapi is not None and not getattr(dbapi, "in_transaction", True):
                 connection.exec_driver_sql("BEGIN")
         try:
-            yield connection
+            yield connection, exporter
         finally:
             session.rollback()
 
@@ -482,7 +483,8 @@ def export_json(
     started = time.perf_counter()
     path = Path(path)
     counts = {"customers": 0, "visits": 0, "notes": 0, "problems": 0}
-    with _snapshot(sessions) as connection, _replacing(path, encoding="utf-8") as out:
+    with _snapshot(sessions) as (connection, exporter), \
+            _replacing(path, encoding="utf-8") as out:
         total = connection.execute(select(func.count()).select_from(_CUSTOMER)).scalar_one()
         _tick(progress, 0, total)
         categories = _categories(connection)
@@ -521,7 +523,7 @@ def export_json(
                 counts["problems"] += len(customer["problems"])
             _tick(progress, counts["customers"], max(total, counts["customers"]))
         out.write("\n ]\n}\n")
-    _record_export(sessions, path, "JSON", counts)
+    _record_export(sessions, path, "JSON", counts, exporter)
     return ExportSummary(path=path, seconds=time.perf_counter() - started, **counts)
 
 
@@ -533,7 +535,7 @@ def export_csv(
     started = time.perf_counter()
     path = Path(path)
     counts = {"customers": 0, "visits": 0, "notes": 0, "problems": 0}
-    with _snapshot(sessions) as connection, \
+    with _snapshot(sessions) as (connection, exporter), \
             _replacing(path, encoding="utf-8-sig", newline="") as out:
         total = connection.execute(select(func.count()).select_from(_CUSTOMER)).scalar_one()
         _tick(progress, 0, total)
@@ -546,18 +548,19 @@ def export_csv(
                 counts["customers"] += 1
             done += size
             _tick(progress, done, max(total, done))
-    _record_export(sessions, path, "CSV", counts)
+    _record_export(sessions, path, "CSV", counts, exporter)
     return ExportSummary(path=path, seconds=time.perf_counter() - started, **counts)
 
 
 def _record_export(
-    sessions: sessionmaker[Session], path: Path, kind: str, counts: dict[str, int]
+    sessions: sessionmaker[Session], path: Path, kind: str, counts: dict[str, int],
+    exporter: str,
 ) -> None:
     """The audit event of a finished export (its own short transaction: the export itself
     only read). Names the file, never its contents."""
     with sessions.begin() as session:
         what = ", ".join(_counted(counts[key], key[:-1]) for key in counts)
-        record_event(session, "export", actor=acting_name(session), record_type="customer",
+        record_event(session, "export", signed_by=exporter, record_type="customer",
                      summary=f"{kind} file {path.name}: {what}")
 
 

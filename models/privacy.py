@@ -76,9 +76,13 @@ def set_consent(
         raise ValidationError({"recorded_by": problem})
     now = now or utcnow()
     customer = _customer(session, customer_id)
+    summary = CONSENT_LABELS[state]
     if state == "do_not_remember":
+        require(session, Permission.ERASE_DETAILS)
         if customer.do_not_remember:
             return
+        notes = session.scalar(select(func.count(Note.id)).where(Note.customer_id == customer_id))
+        summary += f"; erased their details and {_counted(notes or 0, 'note')}"
         keep_visits = bool(get_setting(session, DO_NOT_REMEMBER_KEEPS_VISITS))
         _erase_details(session, customer, keep_visits=keep_visits)
         customer.consent_given = False
@@ -102,7 +106,7 @@ def set_consent(
         customer.do_not_remember_at = None
     customer.updated_at = now
     record_event(session, "consent", actor=recorded_by, record_type="customer",
-                 record_id=customer_id, summary=CONSENT_LABELS[state], at=now)
+                 record_id=customer_id, summary=summary, at=now)
 
 
 @dataclass(frozen=True)
@@ -200,3 +204,7 @@ def checkpoint(session: Session) -> None:
     connection = session.connection()
     if connection.dialect.name == "sqlite":
         connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+
+
+def _counted(number: int, word: str) -> str:
+    return f"{number:,} {word}{'s' * (number != 1)}"

@@ -154,3 +154,66 @@ def test_bulk_work_records_one_event_of_its_own(sessions) -> None:
         record_event(session, "import", summary="50 regulars")
     with sessions() as session:
         assert session.scalar(select(func.count()).select_from(AuditEvent)) == 1
+
+
+def test_rows_removed_by_editing_are_recorded_too(sessions) -> None:
+    with sessions.begin() as session:
+        customer = models.create_customer(session, models.CustomerDraft(
+            name="Ana", tags=["regular", "dog"]))
+        category = models.list_categories(session)[0].id
+        problem = models.log_problem(session, customer, ProblemReport(
+            what_happened="cold latte", category_id=category,
+            actions=[ActionEntry(kind="apology"), ActionEntry(kind="remade")]))
+    with sessions.begin() as session:
+        report = models.load_report(session, problem)
+        report.actions = report.actions[:1]  # the remake is taken back
+        models.update_problem(session, problem, report)
+        models.update_customer(session, customer, models.CustomerDraft(name="Ana", tags=["dog"]))
+    with sessions() as session:
+        removed = session.scalars(select(AuditEvent.record_type).where(
+            AuditEvent.action == "delete")).all()
+        changed = session.scalars(select(AuditEvent.summary).where(
+            AuditEvent.action == "update", AuditEvent.record_type == "customer")).all()
+    assert removed == ["recovery"]
+    assert changed == ["changed tags"]
+
+
+def test_a_typed_name_never_signs_for_the_person_signed_in(sessions, tmp_path) -> None:
+    from models.exporting import export_json
+    from models.privacy import set_consent
+
+    holder, owner, lee = _team(sessions)
+    counter = signed_in_sessions(sessions, holder)
+    with counter.begin() as session:
+        customer = models.create_customer(session, models.CustomerDraft(name="Ana"))
+    holder.actor = lee
+    with counter.begin() as session:
+        set_consent(session, customer, "agreed", recorded_by="Dana")
+    holder.actor = owner
+    real_export = models.exporting._record_export
+
+    def someone_else_signs_in_meanwhile(*args: object) -> None:
+        holder.actor = lee
+        real_export(*args)  # type: ignore[arg-type]
+
+    models.exporting._record_export = someone_else_signs_in_meanwhile  # type: ignore[assignment]
+    try:
+        export_json(counter, tmp_path / "all.json")
+    finally:
+        models.exporting._record_export = real_export  # type: ignore[assignment]
+    with sessions() as session:
+        signed = {e.action: e.actor for e in recent_events(session)}
+        consent_by = session.get(models.entities.Customer, customer).consent_by
+    assert signed["consent"] == "Lee" and consent_by == "Dana"  # the form's name is data
+    assert signed["export"] == "Dana"  # whoever started it, though Lee signed in meanwhile
+
+
+def test_rows_an_import_adds_are_not_signed_by_the_importer(sessions) -> None:
+    holder, _owner, _lee = _team(sessions)
+    counter = signed_in_sessions(sessions, holder)
+    with counter.begin() as session:
+        customer = models.create_customer(session, models.CustomerDraft(name="Ana"))
+    with counter.begin() as session, one_event_for_many(session):
+        session.add(Note(customer_id=customer, text="Square memo: oat milk", source="Square"))
+    with sessions() as session:
+        assert session.scalars(select(Note.author)).all() == [""]

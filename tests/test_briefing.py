@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time as clock
+from collections.abc import Iterator
 from datetime import date, datetime, time, timedelta
 
 import pytest
@@ -9,10 +11,12 @@ import pytest
 import models
 from models import ProblemReport
 from models.briefing import (
+    HANDOVER_MAX_BACK,
     HANDOVER_WINDOW,
     LIKELY_MIN_WEEKS,
     LIKELY_WEEKS,
     birthday_dates,
+    handover_since,
     likely_visitors,
 )
 from models.staff import Actor, Role, SignedIn, signed_in_sessions
@@ -150,15 +154,128 @@ def test_handover_notes_of_the_last_day_are_in_newest_first_with_author_and_time
         f"{(NOW - timedelta(hours=3)).astimezone():%H:%M}")
 
 
-def test_the_handover_window_is_a_day(sessions, add_customer) -> None:
-    kate = add_customer(name="Kate Smith")
+def handover(sessions: models.SessionFactory, customer_id: int,
+             notes: dict[str, datetime]) -> None:
     with sessions.begin() as session:
-        models.add_note(session, kate, "just inside", kind="handover",
-                        now=NOW - HANDOVER_WINDOW + timedelta(minutes=1))
-        models.add_note(session, kate, "just outside", kind="handover",
-                        now=NOW - HANDOVER_WINDOW - timedelta(minutes=1))
-    [entry] = briefing(sessions).section("handover").entries
-    assert "just inside" in entry.detail
+        for text, at in notes.items():
+            models.add_note(session, customer_id, text, kind="handover", now=at)
+
+
+def handover_texts(sessions: models.SessionFactory, now: datetime) -> list[str]:
+    """The handover notes in the briefing at ``now``, newest first (just their words)."""
+    return [entry.detail.split("”")[0].lstrip("“")
+            for entry in briefing(sessions, now).section("handover").entries]
+
+
+def since(sessions: models.SessionFactory, now: datetime) -> datetime:
+    with sessions() as session:
+        return handover_since(session, now)
+
+
+def test_a_shop_with_no_visits_before_today_shows_the_last_24_hours(
+    sessions, add_customer
+) -> None:
+    kate = add_customer(name="Kate Smith")
+    visit_on(sessions, kate, [TODAY], hour=8)  # today's visits say nothing about yesterday
+    handover(sessions, kate, {"just inside": NOW - HANDOVER_WINDOW + timedelta(minutes=1),
+                              "just outside": NOW - HANDOVER_WINDOW - timedelta(minutes=1)})
+    assert since(sessions, NOW) == NOW - HANDOVER_WINDOW
+    assert handover_texts(sessions, NOW) == ["just inside"]
+
+
+MONDAY = date(2026, 3, 2)
+SATURDAY, FRIDAY = MONDAY - timedelta(days=2), MONDAY - timedelta(days=3)
+
+
+def test_a_shop_closed_on_sunday_shows_saturdays_notes_to_the_monday_opener(
+    sessions, add_customer
+) -> None:
+    kate = add_customer(name="Kate Smith")
+    visit_on(sessions, kate, [FRIDAY - timedelta(days=1), FRIDAY, SATURDAY], hour=15)
+    handover(sessions, kate, {
+        "Friday: read by Saturday's shifts": local(FRIDAY, 18),
+        "Friday, a minute to midnight": local(FRIDAY, 23, 59),
+        "Saturday, first thing": local(SATURDAY, 0),
+        "Her beans arrive Monday": local(SATURDAY, 16, 30),
+    })
+    opening = local(MONDAY, 8)  # 39.5 hours after Saturday's note: beyond a day
+    assert since(sessions, opening) == local(SATURDAY, 0)
+    assert handover_texts(sessions, opening) == ["Her beans arrive Monday",
+                                                 "Saturday, first thing"]
+    entry = briefing(sessions, opening).section("handover").entries[0]
+    assert entry.detail.endswith("2 days ago 16:30") and entry.customer_id == kate
+    # All Monday long; once Monday has had its visits, Tuesday's opener reads Monday's notes.
+    assert handover_texts(sessions, local(MONDAY, 23, 30))[0] == "Her beans arrive Monday"
+    visit_on(sessions, kate, [MONDAY], hour=9)
+    handover(sessions, kate, {"Monday's closer": local(MONDAY, 20)})
+    tuesday = local(MONDAY + timedelta(days=1), 8)
+    assert since(sessions, tuesday) == local(MONDAY, 0)
+    assert handover_texts(sessions, tuesday) == ["Monday's closer"]
+
+
+def test_with_visits_every_day_the_window_is_yesterday_and_today(
+    sessions, add_customer
+) -> None:
+    kate = add_customer(name="Kate Smith")
+    visit_on(sessions, kate, [TODAY - timedelta(days=days) for days in range(7)], hour=9)
+    yesterday = TODAY - timedelta(days=1)
+    handover(sessions, kate, {
+        "Monday's closer, read on Tuesday": local(TODAY - timedelta(days=2), 21),
+        "Tuesday's opener": local(yesterday, 7),
+        "Tuesday's closer": local(yesterday, 21),
+        "This morning": NOW - timedelta(hours=1),
+    })
+    assert since(sessions, NOW) == local(yesterday, 0)
+    assert handover_texts(sessions, NOW) == ["This morning", "Tuesday's closer",
+                                             "Tuesday's opener"]
+    # All day long, from just after midnight: the day that just ended and today so far.
+    assert since(sessions, local(TODAY, 0, 5)) == local(yesterday, 0)
+    assert since(sessions, local(TODAY, 23, 55)) == local(yesterday, 0)
+
+
+def test_after_a_holiday_the_last_business_day_counts_but_never_more_than_14_days(
+    sessions, add_customer
+) -> None:
+    kate = add_customer(name="Kate Smith")
+    handover(sessions, kate, {
+        "before the cap": NOW - HANDOVER_MAX_BACK - timedelta(minutes=1),
+        "just inside the cap": NOW - HANDOVER_MAX_BACK + timedelta(minutes=1),
+        "before the holiday": local(TODAY - timedelta(days=9), 17),
+        "the day before that": local(TODAY - timedelta(days=10), 17),
+    })
+    # Shut for three weeks: the last business day is too far back; 14 days it is.
+    visit_on(sessions, kate, [TODAY - timedelta(days=21)])
+    assert since(sessions, NOW) == NOW - HANDOVER_MAX_BACK
+    assert handover_texts(sessions, NOW) == ["before the holiday", "the day before that",
+                                             "just inside the cap"]
+    # Shut for a holiday week (and two weekends): back to the start of the last open day.
+    visit_on(sessions, kate, [TODAY - timedelta(days=9)])
+    assert since(sessions, NOW) == local(TODAY - timedelta(days=9), 0)
+    assert handover_texts(sessions, NOW) == ["before the holiday"]
+
+
+@pytest.fixture
+def pacific(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """The shop's computer is in California (a POSIX rule: no time zone database needed)."""
+    if not hasattr(clock, "tzset"):
+        pytest.skip("time.tzset is not available on this platform")
+    monkeypatch.setenv("TZ", "PST8PDT,M3.2.0,M11.1.0")
+    clock.tzset()
+    yield
+    monkeypatch.undo()
+    clock.tzset()
+
+
+def test_the_previous_business_day_is_a_local_day(sessions, add_customer, pacific) -> None:
+    kate = add_customer(name="Kate Smith")
+    # 20:00 on Saturday in California is already Sunday in UTC; it still makes Saturday the
+    # business day, so Saturday morning's note reaches Monday's opener.
+    visit_on(sessions, kate, [SATURDAY], hour=20)
+    handover(sessions, kate, {"Saturday morning": local(SATURDAY, 9),
+                              "Friday night": local(FRIDAY, 23, 30)})
+    opening = local(MONDAY, 8)
+    assert since(sessions, opening) == local(SATURDAY, 0)
+    assert handover_texts(sessions, opening) == ["Saturday morning"]
 
 
 def test_a_note_kind_must_be_note_or_handover(sessions, add_customer) -> None:

@@ -395,11 +395,11 @@ def test_a_clerk_changes_their_own_notes_but_not_a_teammates(
     with clerk.begin() as session:
         models.update_note(session, shop.note_by_clerk, "Likes the corner seat")
         models.set_note_pinned(session, shop.note_by_clerk, True)
-        models.update_note(session, shop.unsigned_note, "From the old till (checked)")
     mine = _note(sessions, shop.note_by_clerk)
     assert mine is not None and (mine.text, mine.pinned, mine.author, mine.edited_by) == (
         "Likes the corner seat", True, "Cleo", "Cleo")
     changes: tuple[Callable[[Session], None], ...] = (
+        lambda s: models.update_note(s, shop.unsigned_note, "From the old till (checked)"),
         lambda s: models.update_note(s, shop.note_by_lead, "Gave up running"),
         lambda s: models.set_note_pinned(s, shop.note_by_lead, True),
         lambda s: models.delete_note(s, shop.note_by_lead),

@@ -134,7 +134,7 @@ def test_do_not_remember_keeps_the_name_and_bare_visits_only(sessions, add_custo
         items = session.scalars(select(Visit.items).where(Visit.customer_id == quill)).all()
         assert len(items) == 4 and set(items) == {""}
         consent_events = [e for e in recent_events(session) if e.action == "consent"]
-        assert consent_events[0].summary == "Asked not to be remembered"
+        assert consent_events[0].summary.startswith("Asked not to be remembered; erased")
 
 
 def test_consent_records_who_and_when(sessions, add_customer) -> None:

@@ -200,3 +200,30 @@ def test_an_account_without_a_pin_cannot_sign_in_and_is_not_locked_out(sessions)
         result = _attempt(sessions, ids["Sam"], "1234", NOW)
         assert result.actor is None and result.wait_seconds == 0
         assert "no PIN yet" in result.message
+
+
+def test_a_demoted_or_deactivated_teammate_loses_powers_at_once(sessions) -> None:
+    as_owner, ids = _shop(sessions)
+    holder = SignedIn(Actor(ids["Lee"], "Lee", Role.SHIFT_LEAD))
+    as_lee = signed_in_sessions(sessions, holder)
+    with as_lee() as session:
+        models.staff.require(session, models.staff.Permission.FOLLOW_UPS)
+    with as_owner.begin() as session:
+        update_staff(session, ids["Lee"], role=Role.CLERK)
+    with as_lee() as session, pytest.raises(PermissionDenied, match="signed in as clerk"):
+        models.staff.require(session, models.staff.Permission.FOLLOW_UPS)
+    with as_owner.begin() as session:
+        update_staff(session, ids["Lee"], active=False)
+    with as_lee() as session, pytest.raises(PermissionDenied, match="no longer active"):
+        models.staff.require(session, models.staff.Permission.USE_COUNTER)
+
+
+def test_an_owner_without_a_pin_does_not_count_as_the_shops_owner(sessions) -> None:
+    as_owner, ids = _shop(sessions)
+    with as_owner.begin() as session:
+        update_staff(session, ids["Lee"], role=Role.OWNER)
+        session.get(StaffMember, ids["Lee"]).pin_hash = ""  # as restored from an export
+    with as_owner.begin() as session, pytest.raises(models.ValidationError, match="owner"):
+        update_staff(session, ids["Dana"], active=False)
+    with sessions() as session:
+        assert not needs_first_owner(session)

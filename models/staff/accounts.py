@@ -55,7 +55,7 @@ def create_first_owner(session: Session, name: str, pin: str) -> Actor:
     with one_event_for_many(session):
         member = _claim_imported(session, name, pin) or _new_member(
             session, name, Role.OWNER, pin)
-    record_event(session, "staff_added", actor=member.name, record_type="staff",
+    record_event(session, "staff_added", signed_by=member.name, record_type="staff",
                  record_id=member.id, summary="first owner account created")
     return Actor(member.id, member.name, Role.OWNER)
 
@@ -152,8 +152,11 @@ def _checked_name(session: Session, name: str, *, exclude_id: int | None) -> str
 
 
 def _active_owners(session: Session) -> int:
+    """Owners who can sign in: the shop must never be left without one, or the first-owner
+    page would let anyone at the counter make themselves owner."""
     return session.scalar(select(func.count()).select_from(StaffMember).where(
-        StaffMember.role == Role.OWNER, StaffMember.active.is_(True))) or 0
+        StaffMember.role == Role.OWNER, StaffMember.active.is_(True),
+        StaffMember.pin_hash != "")) or 0  # an owner without a PIN cannot sign in
 
 
 def _get(session: Session, staff_id: int) -> StaffMember:

@@ -18,6 +18,7 @@ from enum import Enum, StrEnum
 from sqlalchemy.orm import Session, sessionmaker
 
 from models.errors import PermissionDenied
+from models.staff.entities import StaffMember
 
 SIGNED_IN_KEY = "vre_signed_in"
 
@@ -51,6 +52,8 @@ class Permission(Enum):
     FOLLOW_UPS = (Role.SHIFT_LEAD, "Managing follow-ups")
     TEAMMATE_CHECK_INS = (Role.SHIFT_LEAD, "Managing teammate check-ins")
     MERGE_CUSTOMERS = (Role.SHIFT_LEAD, "Merging two profiles")
+    # It deletes every note about the regular, teammates' too, and blanks their problems.
+    ERASE_DETAILS = (Role.SHIFT_LEAD, "Erasing a regular's details (do not remember)")
     REPORTS = (Role.OWNER, "Seeing reports")
     EXPORT = (Role.OWNER, "Exporting customer data")
     IMPORT = (Role.OWNER, "Importing customers")
@@ -113,12 +116,24 @@ def require(session: Session, permission: Permission) -> Actor:
     actor = current_actor(session)
     if actor is None:
         raise PermissionDenied("Nobody is signed in: sign in with your PIN first.")
+    if actor.staff_id is not None:
+        actor = _as_stored(session, actor)
     if not actor.may(permission):
         raise PermissionDenied(
             f"{permission.what} needs {_NEEDS[permission.least_role]} "
             f"({actor.name} is signed in as {actor.role.label.lower()})."
         )
     return actor
+
+
+def _as_stored(session: Session, actor: Actor) -> Actor:
+    """The signed-in person as the staff table says now: a teammate demoted or deactivated at
+    another counter (or by the owner a minute ago) loses those powers at once, not at their
+    next sign-in. One primary-key read per session; later checks hit the identity map."""
+    member = session.get(StaffMember, actor.staff_id)
+    if member is None or not member.active:
+        raise PermissionDenied(f"{actor.name}'s account is no longer active; ask the owner.")
+    return Actor(member.id, member.name, Role(member.role))
 
 
 def acting_name(session: Session) -> str:

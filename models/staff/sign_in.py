@@ -21,8 +21,9 @@ from models.staff.roles import Actor, Role
 
 FREE_ATTEMPTS = 5
 FIRST_WAIT = timedelta(seconds=30)
-# 30 s doubled 20 times is about a year: beyond any real lock-out, and no overflow.
-MAX_DOUBLINGS = 20
+# 30 s doubled 11 times is about 17 hours: past any guessing campaign, and an owner who locked
+# themselves out is back the next day (or at once with `vre-desktop staff unlock`).
+MAX_DOUBLINGS = 11
 
 
 @dataclass(frozen=True)
@@ -46,27 +47,29 @@ def sign_in(
     session: Session, staff_id: int, pin: str, *, now: datetime | None = None
 ) -> SignInResult:
     now = now or utcnow()
-    member = session.get(StaffMember, staff_id)
+    # Locked for update: two counters on one PostgreSQL server must not both read "4 wrong
+    # PINs" and both write 5 (SQLite's BEGIN IMMEDIATE already serialises this).
+    member = session.get(StaffMember, staff_id, with_for_update=True)
     if member is None or not member.active:
         return SignInResult(None, "That account is not active; ask the owner.")
     if not member.pin_hash:  # restored from an export: PINs never leave the shop's database
         return SignInResult(None, f"{member.name} has no PIN yet; ask the owner to set one.")
     if member.locked_until is not None and member.locked_until > now:
         wait = _seconds(member.locked_until - now)
-        record_event(session, "sign_in_failed", actor=member.name, record_type="staff",
+        record_event(session, "sign_in_failed", signed_by=member.name, record_type="staff",
                      record_id=member.id, summary="PIN entered while locked out", at=now)
         return SignInResult(None, _wait_message(wait), wait)
     if pin_matches(pin, member.pin_hash):
         member.failed_pins = 0
         member.locked_until = None
         member.last_signed_in_at = now
-        record_event(session, "sign_in", actor=member.name, record_type="staff",
+        record_event(session, "sign_in", signed_by=member.name, record_type="staff",
                      record_id=member.id, summary=f"signed in as {Role(member.role).label}",
                      at=now)
         return SignInResult(Actor(member.id, member.name, Role(member.role)))
     member.failed_pins = (member.failed_pins or 0) + 1
     wait_for = lockout_after(member.failed_pins)
-    record_event(session, "sign_in_failed", actor=member.name, record_type="staff",
+    record_event(session, "sign_in_failed", signed_by=member.name, record_type="staff",
                  record_id=member.id, summary=f"wrong PIN ({member.failed_pins} in a row)",
                  at=now)
     if wait_for:
