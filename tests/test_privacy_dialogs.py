@@ -297,6 +297,28 @@ def test_agreed_is_recorded_with_who_asked(qtbot, sessions, zoe, answers) -> Non
     assert answers == []  # agreeing erases nothing, so nothing to confirm
 
 
+def test_a_clerk_is_told_do_not_remember_needs_a_shift_lead(
+    qtbot, sessions, zoe, answers
+) -> None:
+    from models.staff import Role, SignedIn, add_staff, create_first_owner, signed_in_sessions
+
+    with sessions.begin() as session:
+        create_first_owner(session, "Dana", "2468")
+    with sessions.begin() as session:
+        sam = add_staff(session, "Sam", Role.CLERK, "1234")
+    as_sam = signed_in_sessions(sessions, SignedIn(models.staff.Actor(sam, "Sam", Role.CLERK)))
+    dialog = show(qtbot, ConsentDialog(as_sam, zoe))
+    unknown = child(dialog, QRadioButton, "consentUnknown")
+    qtbot.waitUntil(lambda: dialog.focusWidget() is unknown)
+    qtbot.keyClick(unknown, Qt.Key.Key_Down)
+    qtbot.keyClick(dialog.focusWidget(), Qt.Key.Key_Down)
+    qtbot.keyClick(child(dialog, QRadioButton, "consentDoNotRemember"), Qt.Key.Key_Return)
+    error = child(dialog, QLabel, "consentError")
+    assert error.isVisible() and "needs a shift lead" in error.text()
+    assert dialog.isVisible()
+    assert card(sessions, zoe).phone == "(213) 555-0199"  # nothing erased
+
+
 # --- forget ---------------------------------------------------------------------------------
 
 

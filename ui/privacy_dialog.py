@@ -40,6 +40,7 @@ from PySide6.QtWidgets import (
 from sqlalchemy.exc import SQLAlchemyError
 
 import models
+from models.errors import PermissionDenied
 from models.exporting import write_customer_export
 from models.privacy import CONSENT_LABELS, ConsentState, ForgetSummary, checkpoint, set_consent
 from models.privacy import forget_customer as erase_customer
@@ -101,6 +102,13 @@ class _Customer:
     consent_by: str
     visits: int
     keeps_visits: bool  # the shop keeps visits of those who asked not to be remembered
+
+
+def _signed_in_name(sessions: models.SessionFactory) -> str:
+    """Who is signed in at this counter ("" for a plain window, e.g. a script's)."""
+    with sessions() as session:
+        actor = models.staff.current_actor(session)
+    return actor.name if actor is not None and actor.staff_id is not None else ""
 
 
 def _load_customer(sessions: models.SessionFactory, customer_id: int) -> _Customer:
@@ -193,7 +201,7 @@ class ConsentDialog(QDialog):
         self.explanation = plain_label("consentExplanation")
         radio_box.addWidget(self.explanation)
 
-        self.recorded_by_edit = QLineEdit(recorded_by)
+        self.recorded_by_edit = QLineEdit(recorded_by or _signed_in_name(sessions))
         self.recorded_by_edit.setObjectName("recordedByEdit")
         self.recorded_by_edit.setAccessibleName("Recorded by")
         self.recorded_by_edit.setPlaceholderText("your name")
@@ -302,6 +310,9 @@ class ConsentDialog(QDialog):
         try:
             with self._sessions.begin() as session:
                 set_consent(session, customer.id, state, recorded_by=recorded_by)
+        except PermissionDenied as exc:  # "do not remember" erases teammates' notes too
+            self._show_error(str(exc))
+            return
         except models.ValidationError as exc:
             self._show_error(" ".join(exc.errors.values()))
             if "recorded_by" in exc.errors:
@@ -493,7 +504,7 @@ class ForgetDialog(QDialog):
         self.export_status = plain_label("exportStatus")
         self.export_status.hide()
 
-        self.actor_edit = QLineEdit(actor)
+        self.actor_edit = QLineEdit(actor or _signed_in_name(sessions))
         self.actor_edit.setObjectName("forgetActorEdit")
         self.actor_edit.setAccessibleName("Your name, for the audit trail")
         self.actor_edit.setPlaceholderText("optional: who erased them")
