@@ -26,7 +26,7 @@ def trail(sessions: models.SessionFactory) -> None:
                      summary="wrong PIN (1 in a row)", at=at(11, 2))
         record_event(session, "export", actor="Sam", record_type="customer",
                      summary="JSON file regulars.json: 3 customers", at=at(11, 5))
-        record_event(session, "restore", actor="", record_type="database",
+        record_event(session, "restore", signed_by="", record_type="database",
                      summary="restored the backup shop.sqlite3 " + "x" * 80, at=at(11, 6))
 
 

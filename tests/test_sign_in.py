@@ -303,6 +303,38 @@ def test_a_database_with_an_owner_shows_the_pad(qtbot, screen, team) -> None:
     assert not screen.demo_panel.isVisible()  # a real shop never shows PINs
 
 
+def test_an_unreachable_database_says_so_and_retry_reads_the_team(
+        qtbot, screen, team, monkeypatch) -> None:
+    from sqlalchemy.exc import OperationalError
+
+    import ui.sign_in.pad as pad_module
+    from ui.sign_in.pad import UNREACHABLE
+
+    def unreachable(*_args: object, **_kwargs: object) -> None:
+        raise OperationalError("SELECT", {}, Exception("unable to open database file"))
+
+    monkeypatch.setattr(pad_module, "list_staff", unreachable)
+    assert not screen.try_refresh(preselect=team["sam"])  # logged, not raised
+    pad = screen.pad
+    assert screen.pages.currentWidget() is pad and pad.unreachable
+    assert pad.message.text() == UNREACHABLE
+    assert UNREACHABLE.startswith("Can't reach the database")
+    assert pad.retry_button.isVisible() and not pad.keys.isEnabled()
+    qtbot.keyClicks(pad.pin_edit, "1111")
+    assert pad.pin_edit.text() == ""  # nothing to sign in to yet
+    qtbot.keyClick(pad.pin_edit, Qt.Key.Key_Return)  # Enter retries: still unreachable
+    assert pad.unreachable and pad.message.text() == UNREACHABLE
+
+    monkeypatch.setattr(pad_module, "list_staff", list_staff)  # the connection is back
+    qtbot.mouseClick(pad.retry_button, Qt.MouseButton.LeftButton)
+    assert not pad.unreachable and not pad.retry_button.isVisible()
+    assert pad.keys.isEnabled() and pad.message.text() == ""
+    assert [p.name for p in pad.staff] == ["Dana", "Marco", "Sam"]
+    assert pad.selected_id == team["sam"]  # the one chosen before it failed
+    with qtbot.waitSignal(screen.signed_in):
+        type_pin_and_enter(qtbot, pad, "1111")
+
+
 # ----- the demo shop -----------------------------------------------------------------------------
 
 

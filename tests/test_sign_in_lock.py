@@ -255,6 +255,46 @@ def test_someone_else_does_not_see_what_was_open(qtbot, lock, team, zoe, session
     assert lock.briefings == ["Marco"]  # a shift lead's shift starts with the briefing
 
 
+def test_locking_hides_the_counter_even_when_the_database_cannot_be_reached(
+        qtbot, lock, team, zoe, sessions, monkeypatch) -> None:
+    from sqlalchemy.exc import OperationalError
+
+    import ui.sign_in.pad as pad_module
+    from ui.sign_in.pad import UNREACHABLE
+
+    window = sign_in(qtbot, lock, "sam", team)
+    qtbot.keyClicks(window.search_box, "zoe")
+    window.log_problem_for_selected()
+    problem = next(d for d in window.findChildren(ProblemDialog) if d.isVisible())
+    qtbot.keyClicks(problem.focusWidget(), "Cold flat white")
+
+    def unreachable(*_args: object, **_kwargs: object) -> None:
+        raise OperationalError("SELECT", {}, Exception("unable to open database file"))
+
+    save_draft = models.save_problem_draft
+    monkeypatch.setattr(pad_module, "list_staff", unreachable)
+    monkeypatch.setattr(models, "save_problem_draft", unreachable)
+    qtbot.keyClick(problem.focusWidget(), Qt.Key.Key_L, CTRL)  # reading and saving both fail
+    assert lock.is_locked
+    assert not customer_data_visible(window) and not problem.isVisible()
+    assert lock.screen.isVisible()
+    pad = lock.screen.pad
+    assert pad.unreachable and pad.message.text() == UNREACHABLE
+    assert pad.retry_button.isVisible()
+
+    monkeypatch.setattr(pad_module, "list_staff", models.staff.list_staff)
+    monkeypatch.setattr(models, "save_problem_draft", save_draft)
+    qtbot.mouseClick(pad.retry_button, Qt.MouseButton.LeftButton)
+    assert not pad.unreachable and pad.selected_id is None  # Ctrl+L: nobody chosen
+    sign_in(qtbot, lock, "sam", team)
+    assert problem.isVisible()  # nothing typed was lost
+    assert "Cold flat white" in str(problem.report()[0])
+    qtbot.keyClick(problem.focusWidget(), Qt.Key.Key_L, CTRL)  # and locking works again
+    assert lock.is_locked and not customer_data_visible(window)
+    with sessions() as session:  # this time the draft was kept
+        assert models.load_problem_draft(session, zoe) is not None
+
+
 def test_insights_and_other_windows_are_hidden_while_locked(qtbot, lock, team) -> None:
     window = sign_in(qtbot, lock, "dana", team)
     assert lock.briefings == ["Dana"]
@@ -339,6 +379,31 @@ def test_a_clerk_signed_in_sees_owner_actions_disabled(qtbot, lock, team) -> Non
     assert [d for d in window.findChildren(QDialog) if d.isVisible()] == []
 
 
+def test_a_name_typed_as_handled_by_does_not_change_who_is_signed_in(
+        qtbot, lock, team, zoe, sessions, plain_window) -> None:
+    window = sign_in(qtbot, lock, "marco", team)
+    qtbot.keyClicks(window.search_box, "zoe")
+    window.log_problem_for_selected()
+    dialog = next(d for d in window.findChildren(ProblemDialog) if d.isVisible())
+    assert dialog.handled_by.text() == "Marco"
+    dialog.what_happened.setPlainText("Waited 20 minutes")
+    dialog.category.setCurrentIndex(1)
+    dialog.handled_by.setText("Sam")  # Sam served her; Marco is writing it down
+    qtbot.keyClick(dialog.focusWidget(), Qt.Key.Key_Return, CTRL)
+    qtbot.waitUntil(lambda: not dialog.isVisible())
+    with sessions() as session:
+        [problem] = models.list_problems(session)
+    assert problem.handled_by == "Sam"
+    assert window._staff_name == "Marco"  # who resolves problems and closes follow-ups
+    window.show_follow_ups()
+    follow_ups = open_dialog(qtbot, window)
+    assert follow_ups.by_edit.text() == "Marco"
+    follow_ups.reject()
+
+    plain_window._remember_staff("  Lena ")  # a window nobody signed in to: the last typed
+    assert plain_window._staff_name == "Lena"
+
+
 # ----- a restore reopens the counter locked ------------------------------------------------------
 
 
@@ -380,3 +445,95 @@ def test_a_restored_database_starts_at_the_sign_in_screen(
     assert reopened.isVisible()
     assert "Restored the backup" in reopened.toast.text()
     reopened.findChild(BackupActions).scheduler.shutdown()
+
+
+def damage(actions) -> None:
+    from models.backups import FileKind, FileState
+
+    actions.scheduler.damaged.emit(FileState(actions._database, FileKind.DAMAGED,
+                                             "velvet-rope.sqlite3 is damaged: a problem."))
+
+
+@pytest.fixture
+def backups(tmp_path: Path, monkeypatch, database_url):
+    from vre_desktop.app_backups import install_backups
+
+    monkeypatch.setenv("VRE_BACKUP_DIR", str(tmp_path / "backups"))
+    installed = []
+
+    def install(window: MainWindow):
+        actions = install_backups(window, database_url, start=False)
+        assert actions is not None
+        installed.append(actions)
+        return actions
+
+    yield install
+    for actions in installed:
+        actions.scheduler.shutdown()
+
+
+def warning_buttons(actions) -> list[str]:
+    box = actions.damage_warning
+    assert box is not None
+    return [b.text() for b in box.buttons()]
+
+
+def test_only_the_owner_may_restore_even_from_the_damage_warning(
+        qtbot, lock, team, backups, database_url, tmp_path: Path) -> None:
+    from ui.backup_actions import NEEDS_OWNER
+    from vre_desktop.app_backups import restore_and_reopen
+
+    window = sign_in(qtbot, lock, "sam", team)
+    actions = backups(window)
+    window.apply_role(lock.holder.actor)  # as at sign-in: the new menu entries greyed out
+    assert not actions.restore_action.isEnabled()
+    damage(actions)
+    box = actions.damage_warning
+    assert box.isVisible() and warning_buttons(actions) == ["OK"]  # no way to restore
+    assert "Fetch the owner" in box.text()
+
+    actions.show_restore()  # however it is asked for
+    assert actions.dialog is None
+    assert window.toast.text() == NEEDS_OWNER and "needs the owner" in NEEDS_OWNER
+    assert restore_and_reopen(window, actions, database_url, tmp_path / "any.sqlite3",
+                              counter_lock=lock) is None
+    assert lock.window is window and window.isVisible()  # nothing was closed or replaced
+
+    [ok] = box.buttons()
+    ok.click()
+    assert actions.damage_warning is None
+    lock.lock(switching=True)
+    sign_in(qtbot, lock, "marco", team)
+    qtbot.wait(20)
+    assert actions.damage_warning is None  # a shift lead cannot restore either
+    lock.lock(switching=True)
+    sign_in(qtbot, lock, "dana", team)  # the owner, fetched: now with the way to restore
+    qtbot.waitUntil(lambda: actions.damage_warning is not None)
+    assert warning_buttons(actions) == ["Restore from backup…", "Later"]
+    [restore] = [b for b in actions.damage_warning.buttons() if b.text().startswith("Restore")]
+    restore.click()
+    qtbot.waitUntil(lambda: actions.dialog is not None and actions.dialog.isVisible())
+    actions.dialog.reject()
+
+
+def test_damage_found_while_locked_is_shown_after_the_next_sign_in(
+        qtbot, lock, team, backups) -> None:
+    window = sign_in(qtbot, lock, "sam", team)
+    actions = backups(window)
+    lock.lock()
+    damage(actions)
+    qtbot.wait(20)
+    assert actions.damage_warning is None  # nothing over the sign-in screen
+    assert [w for w in window.findChildren(QDialog) if w.isVisible()] == []
+    sign_in(qtbot, lock, "sam", team)
+    qtbot.waitUntil(lambda: actions.damage_warning is not None
+                    and actions.damage_warning.isVisible())
+    assert warning_buttons(actions) == ["OK"]
+
+    lock.lock(switching=True)  # unanswered, and someone else signs in: they are told
+    assert not actions.damage_warning.isVisible()
+    sign_in(qtbot, lock, "dana", team)
+    qtbot.waitUntil(lambda: actions.damage_warning is not None
+                    and actions.damage_warning.isVisible())
+    assert "Restore from backup…" in warning_buttons(actions)
+    actions.damage_warning.reject()

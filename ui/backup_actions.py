@@ -4,6 +4,12 @@ backups (ui/backup_scheduler.py) and a line in the status bar when one failed.
 The window knows nothing of folders or restoring; the application installs this with the
 database file, a way to find (and change) the backup folder, and reacts to
 ``restore_requested`` by closing the window, restoring and opening it again.
+
+Restoring needs the owner (``Permission.BACKUPS``), checked whichever way it is asked for: the
+menu entry (greyed out for others), the "database is damaged" warning, and the restore itself.
+That warning tells anyone else to fetch the owner (and is shown again, with Restore, when the
+owner signs in), and is never shown over the sign-in screen: found while the counter is locked,
+it waits for the next person to sign in.
 """
 
 from __future__ import annotations
@@ -12,18 +18,21 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Qt, Signal, Slot
+from PySide6.QtCore import QObject, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QLabel, QMenu, QMessageBox
 
 from models.backups import human_size
 from models.base import utcnow
-from models.staff import Permission
+from models.staff import Actor, Permission
 from ui.backup_scheduler import BackupOutcome, BackupScheduler, Clock
 
 if TYPE_CHECKING:
     from ui.main_window import MainWindow
     from ui.restore_dialog import RestoreDialog
+
+NEEDS_OWNER = "Restoring a backup needs the owner: ask them to sign in (Ctrl+L) and restore it."
+DAMAGED_TITLE = "The shop's database is damaged"
 
 
 class BackupActions(QObject):
@@ -46,6 +55,11 @@ class BackupActions(QObject):
         self.scheduler.damaged.connect(self._found_damage)
         self.dialog: RestoreDialog | None = None
         self.damage_warning: QMessageBox | None = None
+        # A warning still to show at the next sign-in (found while locked), or only at the
+        # owner's (a teammate was told to fetch them).
+        self._pending_damage: str | None = None
+        self._pending_for_owner = False
+        window.role_applied.connect(self._role_applied)
 
         self.status = QLabel()
         self.status.setObjectName("backupStatusLabel")
@@ -115,30 +129,76 @@ class BackupActions(QObject):
         self.status.setToolTip(message)
         self.status.setAccessibleDescription(message)
         self.status.show()
-        box = QMessageBox(QMessageBox.Icon.Warning, "The shop's database is damaged",
-                          f"{message}\n\nKeep working only if you must: restore the newest good "
-                          "backup soon (File → Restore from backup). The damaged file will be "
-                          "kept aside, never overwritten.", parent=self._window)
+        actor = self._window.signed_in_actor()
+        if actor is None:  # locked: nothing over the sign-in screen; the next person is told
+            self._pending_damage, self._pending_for_owner = message, False
+            return
+        self._warn_damage(message, actor)
+
+    def _warn_damage(self, message: str, actor: Actor) -> None:
+        owner = actor.may(Permission.BACKUPS)
+        if owner:
+            advice = ("Keep working only if you must: restore the newest good backup soon "
+                      "(File → Restore from backup).")
+        else:
+            advice = ("Fetch the owner now: restoring the newest good backup needs them "
+                      "(File → Restore from backup). Keep working only if you must.")
+        box = QMessageBox(QMessageBox.Icon.Warning, DAMAGED_TITLE,
+                          f"{message}\n\n{advice} The damaged file will be kept aside, never "
+                          "overwritten.", parent=self._window)
         box.setObjectName("damagedWarning")
         box.setTextFormat(Qt.TextFormat.PlainText)
-        restore = box.addButton("Restore from backup…", QMessageBox.ButtonRole.AcceptRole)
-        later = box.addButton("Later", QMessageBox.ButtonRole.RejectRole)
+        restore = (box.addButton("Restore from backup…", QMessageBox.ButtonRole.AcceptRole)
+                   if owner else None)
+        later = box.addButton("Later" if owner else "OK", QMessageBox.ButtonRole.RejectRole)
         box.setDefaultButton(later)
         box.setEscapeButton(later)
         self.damage_warning = box
 
         def answered() -> None:
             self.damage_warning = None
-            if box.clickedButton() is restore:
+            clicked = box.clickedButton()
+            if clicked is None:  # closed by the lock for someone else: they are told instead
+                self._pending_damage, self._pending_for_owner = message, False
+            elif restore is not None and clicked is restore:
                 self.show_restore()
+            elif not owner:  # told to fetch the owner: the owner sees it when signing in
+                self._pending_damage, self._pending_for_owner = message, True
 
         box.finished.connect(lambda _result: answered())
         box.open()
 
+    @Slot(object)
+    def _role_applied(self, actor: object) -> None:
+        if actor is not None:  # once the sign-in is done and the counter is on screen
+            QTimer.singleShot(0, self, self._show_pending_damage)
+
+    @Slot()
+    def _show_pending_damage(self) -> None:
+        message, actor = self._pending_damage, self._window.signed_in_actor()
+        if message is None or actor is None or self.damage_warning is not None:
+            return
+        if self._pending_for_owner and not actor.may(Permission.BACKUPS):
+            return
+        self._pending_damage = None
+        self._warn_damage(message, actor)
+
     # ----- restoring -----------------------------------------------------------------------
+
+    def may_restore(self) -> bool:
+        """True if whoever is signed in may restore; otherwise tells them who may (nobody is
+        told while the counter is locked)."""
+        actor = self._window.signed_in_actor()
+        if actor is not None and actor.may(Permission.BACKUPS):
+            return True
+        if actor is not None:
+            self._window.show_toast(NEEDS_OWNER, error=True)
+        return False
 
     @Slot()
     def show_restore(self) -> None:
+        if not self.may_restore():
+            return
         from ui.restore_dialog import RestoreDialog
 
         dialog = RestoreDialog(self._folder(), self._database,

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer, Slot
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QAction, QCloseEvent, QKeyEvent, QKeySequence, QShowEvent, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -26,7 +27,7 @@ from PySide6.QtWidgets import (
 
 import models
 from models.base import utcnow
-from models.staff import Actor, Permission, PermissionDenied, Role
+from models.staff import Actor, Permission, PermissionDenied, Role, current_actor
 from models.wording import greeting_name
 from ui.change_poller import ChangePoller
 from ui.check_in_command import UNDO_WINDOW_SECONDS, CheckInCommand
@@ -69,8 +70,12 @@ _NEEDS = {Role.CLERK: "Sign in first", Role.SHIFT_LEAD: "Needs a shift lead",
           Role.OWNER: "Needs the owner"}
 FOLLOW_UPS_TIP = "Follow-ups due, soonest first (Ctrl+Shift+F)"
 
+log = logging.getLogger(__name__)
+
 
 class MainWindow(QMainWindow):
+    role_applied = Signal(object)  # models.staff.Actor, or None: apply_role() was called
+
     def __init__(
         self, sessions: models.SessionFactory, *, title: str = "Velvet Rope",
         clock: Clock | None = None,
@@ -87,6 +92,9 @@ class MainWindow(QMainWindow):
         self._card_immediately = True
         self._undo_stack = QUndoStack(self)
         self._staff_name = ""  # who is at this counter, as last typed in a form
+        self._signed_in_window = False  # apply_role() gave it a person: "by" is always them
+        self._role_applied = False
+        self._actor: Actor | None = None  # as apply_role() last said (None: locked)
         self._open_problem_dialogs: list[ProblemDialog] = []
         self._timeline: TimelineDialog | None = None
         self._insights: InsightsWindow | None = None
@@ -313,7 +321,10 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         # A problem report being written when the app closes is kept, to be offered again.
         for dialog in list(self._open_problem_dialogs):
-            dialog.keep_draft()
+            try:
+                dialog.keep_draft()
+            except Exception:  # locked (kept when it locked) or the database is away
+                log.warning("could not keep a problem report as a draft", exc_info=True)
         if self._insights is not None:  # its own window: it would keep the app running
             self._insights.close()
         if self._audit is not None:
@@ -603,7 +614,9 @@ class MainWindow(QMainWindow):
     # ----- problems and what follows them ------------------------------------------------------
 
     def _remember_staff(self, name: str) -> None:
-        if name.strip():
+        """A window nobody signed in to takes the last "handled by" typed as its default "by";
+        at a signed-in counter the default stays the signed-in person, whatever was typed."""
+        if name.strip() and not self._signed_in_window:
             self._staff_name = " ".join(name.split())
 
     def _staff_names(self) -> list[str]:
@@ -886,14 +899,26 @@ class MainWindow(QMainWindow):
         self.follow_ups_button.setEnabled(allowed)
         self.follow_ups_button.setToolTip(FOLLOW_UPS_TIP if allowed
                                           else self.follow_ups_action.toolTip())
+        self._role_applied, self._actor = True, actor
         if actor is not None:
             self._staff_name = actor.name
+            self._signed_in_window = True
         self._change_poller.blockSignals(actor is None)
         if actor is None:
             self._work_timer.stop()
             self._card_timer.stop()
         else:
             self._work_timer.start()
+        self.role_applied.emit(actor)
+
+    def signed_in_actor(self) -> Actor | None:
+        """Who works at this window now: as apply_role() last said (None: locked). A window
+        never fitted to a sign-in acts as its sessions do: for the command line, with the
+        owner's powers, unless they are bound to one (models/staff/roles.py)."""
+        if self._role_applied:
+            return self._actor
+        with self._sessions() as session:  # who its sessions act for: no query is run
+            return current_actor(session)
 
     def clear_for_next_person(self) -> None:
         """Someone else signed in: the search, the card and the undo of the previous person's

@@ -81,7 +81,8 @@ def restore_and_reopen(window: MainWindow, actions: BackupActions, database_url:
     """Close ``window``, restore ``backup`` over the database, open a new counter window.
 
     If the restore is refused or fails, the window reopens on the unchanged database and says
-    why. Returns the new window (None if even the unchanged database cannot be opened).
+    why. Returns the new window (None if even the unchanged database cannot be opened, or if
+    whoever is signed in is not the owner: then nothing is touched and the window says so).
     """
     from vre_desktop.app import create_main_window
     from vre_desktop.startup_check import run_busy
@@ -89,6 +90,8 @@ def restore_and_reopen(window: MainWindow, actions: BackupActions, database_url:
     database = sqlite_path(database_url)
     app = QApplication.instance()
     if database is None or not isinstance(app, QApplication):
+        return None
+    if not actions.may_restore():  # the owner's alone, however it was asked for
         return None
     folder = actions.scheduler.folder
     actor = _acting_name(window)

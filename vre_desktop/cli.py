@@ -115,6 +115,9 @@ def build_parser() -> argparse.ArgumentParser:
     from vre_desktop.cli_audit import add_audit_command
 
     add_audit_command(sub, common)
+    from vre_desktop.cli_staff import add_staff_commands
+
+    add_staff_commands(sub, common)
     return parser
 
 
@@ -246,6 +249,10 @@ def _dispatch(args: argparse.Namespace) -> int:
         from vre_desktop.cli_audit import run_audit
 
         return run_audit(url, args)
+    if args.command == "staff":
+        from vre_desktop.cli_staff import run_staff
+
+        return run_staff(url, args)
     if args.command == "report":
         from vre_desktop.cli_report import run_report
 

@@ -13,10 +13,16 @@ What was open when the counter locked:
   the moment the counter locked, as the person who typed it; Ctrl+P on the regular offers it
   again), everything else unsaved is discarded, and nothing says what it was: it was the
   previous person's work, and would show their customer's details to someone else.
+
+Locking hides everything before it touches the database: a database that is unreachable or busy
+at that moment must never leave the counter on screen behind a "locked" counter. The drafts and
+the team for the pad are read afterwards, each guarded; if that fails the pad says it cannot
+reach the database and offers Retry.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 
@@ -32,6 +38,8 @@ from models.staff import Actor, Role, SignedIn
 from ui.main_window import MainWindow
 from ui.problem_dialog import ProblemDialog
 from ui.sign_in.screen import SignInScreen
+
+log = logging.getLogger(__name__)
 
 Clock = Callable[[], datetime]
 IDLE_CHECK_MS = 5_000  # how often the idle time is compared with the setting
@@ -99,7 +107,7 @@ class CounterLock(QObject):
     def start(self) -> None:
         """Show the sign-in screen (or the owner's first page on a new database)."""
         self.holder.actor = None
-        self.screen.refresh()
+        self.screen.try_refresh()
         self.screen.show()
         self.screen.raise_()
         self.screen.activateWindow()
@@ -111,28 +119,34 @@ class CounterLock(QObject):
         """Hide the counter and everything it opened; the sign-in pad takes its place.
 
         ``switching`` (Ctrl+L) leaves nobody chosen on the pad; after an idle time the person
-        who was signed in is chosen, as they are the likeliest to come back."""
+        who was signed in is chosen, as they are the likeliest to come back. Nothing here may
+        leave the counter visible: the windows are hidden first, and the database work after
+        (drafts, the team) cannot undo that when it fails."""
         window = self.window
         if self.is_locked or window is None:
             return
-        # Drafts first, while the person who typed them is still the one acting.
-        for dialog in window.findChildren(ProblemDialog):
-            if dialog.isVisible():
-                dialog.keep_draft()
-        self._previous = self.holder.actor
-        self._hidden = [(w, w.focusWidget()) for w in self._open_windows(window)]
-        self.holder.actor = None
-        window.apply_role(None)
+        previous = self._previous = self.holder.actor
         self._idle_timer.stop()
         while (popup := QApplication.activePopupWidget()) is not None:
             popup.close()
-        previous = self._previous
-        self.screen.refresh(preselect=None if switching or previous is None
-                            else previous.staff_id)
+        self._hidden = [(w, w.focusWidget()) for w in self._open_windows(window)]
+        drafts = [d for d in window.findChildren(ProblemDialog) if d.isVisible()]
         self._cover(window)
         for widget, _focus in reversed(self._hidden):
             widget.hide()
         window.hide()
+        try:
+            # Drafts while the person who typed them is still the one acting.
+            for dialog in drafts:
+                try:
+                    dialog.keep_draft()
+                except Exception:  # the dialog keeps what was typed: reject() tries again
+                    log.warning("could not keep a problem report as a draft", exc_info=True)
+        finally:
+            self.holder.actor = None
+            window.apply_role(None)
+        self.screen.try_refresh(preselect=None if switching or previous is None
+                                else previous.staff_id)
         self.locked.emit()
 
     @Slot()
@@ -303,11 +317,11 @@ class CounterLock(QObject):
         self.holder.actor = None
         window.apply_role(None)
         self._idle_timer.stop()
-        self.screen.refresh()
         if old is not None and shiboken6.isValid(old):
             old.hide()
         self._cover(window)
         window.hide()
+        self.screen.try_refresh()
         self.locked.emit()
 
     # ----- idle -----------------------------------------------------------------------------

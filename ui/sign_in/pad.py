@@ -6,6 +6,10 @@ your name, tap the digits, tap OK.
 
 After too many wrong PINs (models/staff/sign_in.py) the pad waits, with a live countdown, for
 that person only: a teammate can still choose their own name and sign in.
+
+When the database cannot be read (a network share gone, a busy or damaged file), the pad says so
+in one plain sentence with a Retry button (Enter retries too); the names and digits are greyed
+out until the team could be read.
 """
 
 from __future__ import annotations
@@ -39,6 +43,7 @@ Clock = Callable[[], datetime]
 TICK_MS = 250  # the countdown's refresh; the clock, not the timer, decides when it ends
 TYPE_AHEAD_SECONDS = 1.0
 PAD_WIDTH = 372  # letters typed within this pause add up ("ma" → Marco)
+UNREACHABLE = "Can't reach the database — check the connection and press Retry."
 
 
 def set_state(label: QWidget, name: str, value: object) -> None:
@@ -84,6 +89,7 @@ class SignInPad(QWidget):
     """Choose a person, type their PIN, press Enter: emits ``signed_in(Actor)``."""
 
     signed_in = Signal(object)  # models.staff.Actor
+    retry_requested = Signal()  # Retry (or Enter) after the database could not be read
 
     def __init__(
         self, sessions: models.SessionFactory, *, clock: Clock | None = None,
@@ -102,6 +108,7 @@ class SignInPad(QWidget):
         self._typed_at = 0.0
         self._wait_reason = ""  # "Wrong PIN. " right after the refused PIN, until it ends
         self._forwarding = False  # a key sent on to the PIN field (keyPressEvent)
+        self._unreachable = False  # the team could not be read: only Retry is offered
 
         title = QLabel("Who’s at the counter?")
         title.setObjectName("signInTitle")
@@ -151,6 +158,13 @@ class SignInPad(QWidget):
         self.message.setWordWrap(True)
         self.message.setMinimumHeight(44)
         self.message.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.retry_button = QPushButton("Retry")
+        self.retry_button.setObjectName("retryButton")
+        self.retry_button.setAccessibleName("Retry reading the database")
+        self.retry_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Enter in the PIN field too
+        self.retry_button.setMinimumHeight(56)
+        self.retry_button.clicked.connect(lambda _checked=False: self.retry_requested.emit())
+        self.retry_button.hide()
 
         self.keys = QWidget()
         self.keys.setObjectName("digitPad")
@@ -187,6 +201,7 @@ class SignInPad(QWidget):
         right.addWidget(self.pin_edit)
         right.addWidget(self.keys)
         right.addWidget(self.message)
+        right.addWidget(self.retry_button)
         right.addStretch(1)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -218,6 +233,8 @@ class SignInPad(QWidget):
         """Read the active teammates again; ``preselect`` (or a lone teammate) is chosen."""
         with self._sessions() as session:
             staff = list_staff(session)
+        if self._unreachable:
+            self._set_unreachable(False)
         now = self._clock()
         self._wait_until = {p.id: p.locked_until for p in staff
                             if p.locked_until is not None and p.locked_until > now}
@@ -243,6 +260,27 @@ class SignInPad(QWidget):
             self.select(preselect)
         else:
             self._show_selection()
+
+    def show_unreachable(self) -> None:
+        """The team could not be read: say so plainly and offer Retry; nobody can be chosen
+        and no PIN typed until it worked (signing in needs the database too)."""
+        self._set_unreachable(True)
+        self.pin_edit.clear()
+        self._wait_reason = ""
+        self.set_message(UNREACHABLE, error=True)
+        self.focus_pin()
+
+    @property
+    def unreachable(self) -> bool:
+        return self._unreachable
+
+    def _set_unreachable(self, unreachable: bool) -> None:
+        self._unreachable = unreachable
+        self.retry_button.setVisible(unreachable)
+        self.staff_list.setEnabled(not unreachable)
+        # Back to an open pad; _update_wait() then applies any wait that is still running.
+        self.keys.setEnabled(not unreachable)
+        self.pin_edit.setReadOnly(unreachable)
 
     @property
     def staff(self) -> list[StaffView]:
@@ -315,6 +353,8 @@ class SignInPad(QWidget):
 
     def _handle_key(self, event: QKeyEvent) -> bool:
         """Keys that choose a person instead of typing into the PIN field."""
+        if self._unreachable:  # nobody to choose until Retry worked
+            return False
         key = event.key()
         modifiers = event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
         if key == Qt.Key.Key_Up:
@@ -366,6 +406,9 @@ class SignInPad(QWidget):
 
     @Slot()
     def submit(self) -> None:
+        if self._unreachable:  # Enter means Retry here
+            self.retry_requested.emit()
+            return
         person = self.selected_person()
         pin = self.pin_edit.text()
         if person is None:
@@ -409,6 +452,8 @@ class SignInPad(QWidget):
 
     @Slot()
     def _update_wait(self) -> None:
+        if self._unreachable:  # Retry first: the wait is shown again once the team is read
+            return
         waiting = self.is_waiting()
         was_waiting = self.pin_edit.isReadOnly()
         self.keys.setEnabled(not waiting)

@@ -6,6 +6,7 @@ the demo shop a note with the demo team's PINs (never for a real database).
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 
 from PySide6.QtCore import Qt, Signal, Slot
@@ -26,6 +27,8 @@ from ui.sign_in.pad import Clock, SignInPad
 from ui.sign_in.style import sign_in_style
 
 CARD_MAX_WIDTH = 1000
+
+log = logging.getLogger(__name__)
 
 
 def demo_pins_text(demo_staff: Sequence[tuple[str, str, str]]) -> str:
@@ -54,6 +57,8 @@ class SignInScreen(QWidget):
         self.pad = SignInPad(sessions, clock=clock)
         self.first_owner = FirstOwnerPage(sessions, clock=clock)
         self.pad.signed_in.connect(self.signed_in)
+        self.pad.retry_requested.connect(self._retry)
+        self._retry_preselect: int | None = None
         self.first_owner.created.connect(self.signed_in)
         self.first_owner.owner_exists.connect(lambda: self.refresh())
 
@@ -112,6 +117,24 @@ class SignInScreen(QWidget):
             self.pad.reload(preselect=preselect)
             self.pages.setCurrentWidget(self.pad)
             self.pad.focus_pin()
+
+    def try_refresh(self, *, preselect: int | None = None) -> bool:
+        """``refresh``, but a database that cannot be read (unreachable, busy, damaged) is
+        logged and shown on the pad as one plain sentence with Retry. False if it failed."""
+        try:
+            self.refresh(preselect=preselect)
+        except Exception:
+            log.warning("cannot read the team for the sign-in screen", exc_info=True)
+            self._retry_preselect = preselect
+            self.pages.setCurrentWidget(self.pad)
+            self.pad.show_unreachable()
+            return False
+        self._retry_preselect = None
+        return True
+
+    @Slot()
+    def _retry(self) -> None:
+        self.try_refresh(preselect=self._retry_preselect)
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
