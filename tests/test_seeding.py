@@ -201,6 +201,10 @@ def test_demo_data(tmp_path: Path) -> None:
         assert any("corgi" in n.text for m in corgi_owner
                    for n in models.load_card(session, m.id).recent_notes
                    + models.load_card(session, m.id).pinned_notes)
+        from models.briefing import load_briefing
+
+        handover = load_briefing(session, now=NOW).section("handover").entries
+        assert {entry.author for entry in handover} == {"Sam", "Marco"}  # the demo's briefing
 
 
 def first(session: Any, query: str, name: str) -> models.CustomerMatch:

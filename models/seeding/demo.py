@@ -233,6 +233,35 @@ def create_demo_data(sessions: SessionFactory, *, now: datetime | None = None) -
     seed_problems(sessions, share=0.08, seed=DEMO_SEED, now=now)
     add_demo_problems(sessions, now)
     add_demo_staff(sessions)
+    add_demo_handover_notes(sessions, now)
+
+
+# Left "for the next shift" a few hours ago, so the demo's briefing (Ctrl+B) has some.
+_DEMO_HANDOVER = (
+    ("Katherine Smith", "Sam", 3, "Her oat milk brand is back in stock — she asked twice"),
+    ("Comes in with her corgi", "Marco", 5,
+     "Left her umbrella (green, with ducks) under the window seat; it is behind the counter"),
+)
+
+
+def add_demo_handover_notes(sessions: SessionFactory, now: datetime) -> None:
+    from datetime import timedelta
+
+    from models.customers import add_note
+    from models.search.service import find_customers
+    from models.staff import Actor, SignedIn, signed_in_sessions
+
+    with sessions() as session:
+        team = {m.name: m for m in list_staff(session)}
+    for who_they_are, author, hours_ago, text in _DEMO_HANDOVER:
+        member = team[author]
+        as_author = signed_in_sessions(sessions, SignedIn(Actor(member.id, member.name,
+                                                                member.role)))
+        with as_author.begin() as session:
+            matches = find_customers(session, who_they_are, limit=1)
+            if matches:
+                add_note(session, matches[0].id, text, kind="handover",
+                         now=now - timedelta(hours=hours_ago))
 
 
 def add_demo_staff(sessions: SessionFactory) -> None:
