@@ -21,7 +21,15 @@ from models.audit import (
     record_event,
     record_label,
 )
-from models.staff import Actor, PermissionDenied, Role, SignedIn, signed_in_sessions
+from models.staff import (
+    Actor,
+    PermissionDenied,
+    Role,
+    SignedIn,
+    add_staff,
+    create_first_owner,
+    signed_in_sessions,
+)
 
 NOW = datetime(2026, 11, 20, 15, 0, tzinfo=UTC)
 ROOT = Path(__file__).resolve().parents[1]
@@ -37,7 +45,7 @@ def fill(sessions: models.SessionFactory) -> None:
                          else "staff", record_id=hours, summary=f"{hours} hours ago",
                          at=NOW - timedelta(hours=hours))
         record_event(session, "export", actor="Sam", summary="first at NOW", at=NOW)
-        record_event(session, "import", actor="", summary="second at NOW", at=NOW)
+        record_event(session, "import", signed_by="", summary="second at NOW", at=NOW)
 
 
 def test_find_events_filters_in_sql_newest_first(any_sessions) -> None:
@@ -64,8 +72,12 @@ def test_find_events_filters_in_sql_newest_first(any_sessions) -> None:
 
 def test_only_the_owner_reads_the_trail(sessions) -> None:
     fill(sessions)
+    with sessions.begin() as session:
+        owner_id = create_first_owner(session, "Sam", "2468").staff_id
+        lee = {role: add_staff(session, f"Lee {role.label}", role, "1357")
+               for role in (Role.CLERK, Role.SHIFT_LEAD)}
     for role in (Role.CLERK, Role.SHIFT_LEAD):
-        factory = signed_in_sessions(sessions, SignedIn(Actor(7, "Lee", role)))
+        factory = signed_in_sessions(sessions, SignedIn(Actor(lee[role], "Lee", role)))
         with factory() as session:
             for read in (find_events, audit_actors, audit_actions, audit_record_types):
                 with pytest.raises(PermissionDenied, match="needs the owner"):
@@ -73,9 +85,9 @@ def test_only_the_owner_reads_the_trail(sessions) -> None:
     locked = signed_in_sessions(sessions, SignedIn(None))
     with locked() as session, pytest.raises(PermissionDenied, match="Nobody is signed in"):
         find_events(session)
-    owner = signed_in_sessions(sessions, SignedIn(Actor(1, "Sam", Role.OWNER)))
+    owner = signed_in_sessions(sessions, SignedIn(Actor(owner_id, "Sam", Role.OWNER)))
     with owner() as session:
-        assert len(find_events(session)) == 12
+        assert len(find_events(session)) == 12 + 3  # and the three accounts being created
 
 
 def test_every_recorded_action_has_plain_words() -> None:
