@@ -198,7 +198,11 @@ def test_the_window_stays_responsive_while_the_trail_is_read(qtbot, trail, open_
 
 
 def test_a_clerk_is_told_the_trail_needs_the_owner(qtbot, trail, sessions, open_audit) -> None:
-    clerk = signed_in_sessions(sessions, SignedIn(Actor(2, "Jo", Role.CLERK)))
+    from models.staff import add_staff
+
+    with sessions.begin() as session:
+        jo = add_staff(session, "Jo", Role.CLERK, "1357")
+    clerk = signed_in_sessions(sessions, SignedIn(Actor(jo, "Jo", Role.CLERK)))
     window = open_audit(sessions=clerk)
     assert shown(window) == []
     assert window.message.text() == (
