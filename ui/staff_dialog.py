@@ -12,8 +12,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QRegularExpression, Qt, Slot
-from PySide6.QtGui import QRegularExpressionValidator
+from PySide6.QtCore import Qt, Slot
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -35,7 +34,6 @@ from PySide6.QtWidgets import (
 import models
 from models.base import utcnow
 from models.staff import (
-    PIN_MAX_DIGITS,
     PermissionDenied,
     Role,
     StaffView,
@@ -46,6 +44,7 @@ from models.staff import (
     unlock,
     update_staff,
 )
+from ui.sign_in.pin_field import pin_field
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -53,20 +52,6 @@ if TYPE_CHECKING:
 Clock = Callable[[], datetime]
 COLUMNS = ("Name", "Role", "Status", "Last signed in")
 ROLES = (Role.CLERK, Role.SHIFT_LEAD, Role.OWNER)
-
-
-def pin_field(name: str, accessible: str) -> QLineEdit:
-    edit = QLineEdit()
-    edit.setObjectName(name)
-    edit.setAccessibleName(accessible)
-    edit.setEchoMode(QLineEdit.EchoMode.Password)
-    edit.setMaxLength(PIN_MAX_DIGITS)
-    edit.setValidator(QRegularExpressionValidator(
-        QRegularExpression(rf"\d{{0,{PIN_MAX_DIGITS}}}"), edit))
-    edit.setInputMethodHints(Qt.InputMethodHint.ImhDigitsOnly
-                             | Qt.InputMethodHint.ImhSensitiveData)
-    edit.setMaximumWidth(160)
-    return edit
 
 
 def role_combo(name: str, accessible: str) -> QComboBox:

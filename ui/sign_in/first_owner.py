@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
-from PySide6.QtCore import QRegularExpression, Qt, Signal, Slot
-from PySide6.QtGui import QRegularExpressionValidator, QShowEvent
+from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
@@ -27,6 +27,7 @@ from models.staff import (
     pin_problem,
     sign_in,
 )
+from ui.sign_in.pin_field import pin_field
 
 Clock = Callable[[], datetime]
 
@@ -63,8 +64,8 @@ class FirstOwnerPage(QFrame):
         self.name_edit.setPlaceholderText("e.g. Dana")
         self.name_edit.setMaxLength(100)
         self.name_edit.setMaximumWidth(420)
-        self.pin_edit = self._pin_field("ownerPinEdit", "PIN")
-        self.again_edit = self._pin_field("ownerPinAgainEdit", "PIN again")
+        self.pin_edit = pin_field("ownerPinEdit", "PIN", width=260)
+        self.again_edit = pin_field("ownerPinAgainEdit", "PIN again", width=260)
         self.name_error = self._error("Name problem")
         self.pin_error = self._error("PIN problem")
         self.again_error = self._error("PIN again problem")
@@ -108,19 +109,6 @@ class FirstOwnerPage(QFrame):
         layout.addSpacing(8)
         layout.addWidget(self.create_button, 0, Qt.AlignmentFlag.AlignLeft)
         layout.addStretch(1)
-
-    def _pin_field(self, name: str, accessible: str) -> QLineEdit:
-        edit = QLineEdit()
-        edit.setObjectName(name)
-        edit.setAccessibleName(accessible)
-        edit.setEchoMode(QLineEdit.EchoMode.Password)
-        edit.setMaxLength(PIN_MAX_DIGITS)
-        edit.setValidator(QRegularExpressionValidator(
-            QRegularExpression(rf"\d{{0,{PIN_MAX_DIGITS}}}"), edit))
-        edit.setInputMethodHints(Qt.InputMethodHint.ImhDigitsOnly
-                                 | Qt.InputMethodHint.ImhSensitiveData)
-        edit.setMaximumWidth(260)
-        return edit
 
     def _error(self, accessible: str) -> QLabel:
         label = QLabel()
