@@ -10,11 +10,11 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import StaticPool
 
-from models import audit_trail, changes, sqlite_transactions
+from models import audit_trail, changes, sqlite_transactions, visit_links
 
 # The newest migration in models/migrations/versions; tests/test_database.py keeps it honest.
 # Comparing against it avoids loading Alembic at every start when nothing needs upgrading.
-SCHEMA_REVISION = "0006"
+SCHEMA_REVISION = "0007"
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 BUSY_TIMEOUT_MS = 5000
 
@@ -125,6 +125,7 @@ def open_database(url: str, *, backup_folder: Path | None = None) -> SessionFact
                 f"Cannot prepare the database at {_safe(url)}: {_first_line(exc)}"
             ) from exc
     audit_trail.install()
+    visit_links.install()
     return sessionmaker(engine, expire_on_commit=False)
 
 

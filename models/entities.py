@@ -82,13 +82,18 @@ class Visit(Base):
     items: Mapped[str] = mapped_column(Text, default="")
     # Who checked them in (the signed-in teammate; models/audit_trail.py fills it in).
     logged_by: Mapped[str] = mapped_column(String(100), server_default=sql_text("''"))
+    # The same regular's visit before this one (None for their first): kept by
+    # models/visit_links.py so reports count different regulars per period without a DISTINCT.
+    previous_visit_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
     customer: Mapped[Customer] = relationship(back_populates="visits")
 
     __table_args__ = (
         Index("ix_visit_customer_time", "customer_id", "visited_at"),
-        # With the customer: reports count visits and distinct customers from the index alone.
-        Index("ix_visit_time_customer", "visited_at", "customer_id"),
+        # Reports over a period count visits, distinct customers and newcomers from this index
+        # alone, never reading the table.
+        Index("ix_visit_time_customer_previous", "visited_at", "customer_id",
+              "previous_visit_at"),
     )
 
 

@@ -13,6 +13,7 @@ from typing import Literal
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
+from models import visit_links
 from models.audit import record_event
 from models.base import utcnow
 from models.customers import recount_visits
@@ -130,6 +131,8 @@ def merge_customers(
     for table in (Visit, Note, Problem, FollowUp):
         session.execute(update(table).where(table.customer_id == other_id)
                         .values(customer_id=keep_id))
+    # A bulk UPDATE passes by the flush listener that keeps visit links.
+    visit_links.relink(session.connection(), [keep_id])
     if session.get(ProblemDraft, keep_id) is None:
         session.execute(update(ProblemDraft).where(ProblemDraft.customer_id == other_id)
                         .values(customer_id=keep_id))

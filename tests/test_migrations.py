@@ -33,6 +33,7 @@ from sqlalchemy import (
     Numeric,
     String,
     Table,
+    bindparam,
     inspect,
     select,
     text,
@@ -141,6 +142,9 @@ ROWS: dict[str, list[dict[str, Any]]] = {
                      "summary": "imported 1 regular from square.csv"}],
     "process_fix": [{"id": 1, "category_id": 5, "what_changed": "retrained on milk steaming",
                      "fixed_on": date(2026, 3, 5), "recorded_by": "Ana", "created_at": AT}],
+    "staff_member": [{"id": 1, "name": "Ana", "role": "owner", "active": True,
+                      "pin_hash": "", "failed_pins": 0, "locked_until": None,
+                      "last_signed_in_at": AT, "created_at": AT}],
 }
 
 
@@ -381,3 +385,32 @@ def test_a_database_filled_through_the_app_survives_going_down_and_up_again(
         assert [m.id for m in models.find_customers(session, "oat")] == [zoe]
         # Problems came with 0002: taken down to 0001, they were gone.
         assert session.execute(text("SELECT count(*) FROM problem")).scalar() == 0
+
+
+def test_upgrading_links_each_visit_to_the_regulars_visit_before_it(empty_engine: Engine) -> None:
+    """0007 works out every stored visit's previous visit, which the visits report counts
+    different regulars by; visits stored out of order and at the same moment included."""
+    migrate(empty_engine, "0006")
+    visits = [(1, 1, datetime(2026, 3, 9, 8)), (2, 2, datetime(2026, 3, 2, 9)),
+              (3, 1, datetime(2026, 3, 1, 7)), (4, 1, datetime(2026, 3, 9, 8)),
+              (5, 1, datetime(2026, 3, 5, 12))]
+    with empty_engine.begin() as connection:
+        for customer_id in (1, 2):
+            connection.exec_driver_sql(
+                "INSERT INTO customer (id, name, goes_by, phone, email, description, usuals, "
+                "preferences, allergies, talking_points, consent_given, visit_count, "
+                "created_at, updated_at) VALUES "
+                f"({customer_id}, 'R{customer_id}', '', '', '', '', '[]', '[]', '[]', '[]', "
+                "false, 0, '2026-03-01 00:00:00', '2026-03-01 00:00:00')")
+        for visit_id, customer_id, moment in visits:
+            connection.execute(
+                text("INSERT INTO visit (id, customer_id, visited_at, items) "
+                     "VALUES (:id, :customer, :at, '')").bindparams(
+                    bindparam("at", type_=DateTime)),
+                {"id": visit_id, "customer": customer_id, "at": moment})
+    upgrade_schema(empty_engine)
+    with empty_engine.connect() as connection:
+        links = dict(connection.execute(text("SELECT id, previous_visit_at FROM visit").columns(
+            id=Integer, previous_visit_at=DateTime)).all())
+    assert links == {3: None, 5: datetime(2026, 3, 1, 7), 1: datetime(2026, 3, 5, 12),
+                     4: datetime(2026, 3, 9, 8), 2: None}

@@ -36,9 +36,10 @@ from models.importing.planning import (
 from models.importing.records import ImportRecord, ParsedFile
 from models.importing.staff_list import restore_staff
 from models.problem_entities import AppSetting, ProblemCategory
-from models.seeding.rows import TAG_COLUMNS, VISIT_COLUMNS, Documents, Encoder
+from models.seeding.rows import TAG_COLUMNS, Documents, Encoder
 from models.seeding.writer import begin_batch, insert_documents, insert_rows, next_customer_id
 from models.staff import Permission, acting_name, require
+from models.visit_links import previous_times
 
 Progress = Callable[[int, int], bool]  # (done, total) -> keep going?
 BATCH = 5_000
@@ -245,7 +246,7 @@ _CUSTOMER_COLUMNS = (
 )
 _NOTE_COLUMNS = ("customer_id", "text", "pinned", "source", "kind", "author", "edited_by",
                  "created_at", "updated_at")
-_VISIT_COLUMNS = (*VISIT_COLUMNS, "logged_by")
+_VISIT_COLUMNS = ("customer_id", "visited_at", "items", "logged_by", "previous_visit_at")
 
 
 class _Stamps(dict[datetime, Any]):
@@ -321,7 +322,9 @@ def _create_all(
                 for note in record.notes
                 for at in (stamp[note.created_at] if note.created_at else now_stamp,)
             )
-            visits.extend((cid, stamp[at], items, by) for at, items, by in times)
+            stamps = [stamp[at] for at, _items, _by in times]  # oldest first
+            visits.extend((cid, at, items, by, previous) for at, (_at, items, by), previous
+                          in zip(stamps, times, previous_times(stamps), strict=True))
             if forgotten is None:  # an erased customer is in the counts, never in search
                 documents.append(build_document(
                     cid, record, [note.text for note in record.notes], last_visit or created,

@@ -23,6 +23,7 @@ from typing import Any
 from sqlalchemy import delete, func, insert, select
 from sqlalchemy.orm import Session
 
+from models import visit_links
 from models.base import table_of, utcnow
 from models.entities import Customer, CustomerTag, Note, SearchDocument, Visit
 from models.errors import NotFoundError
@@ -127,6 +128,8 @@ def write_histories(
             customer.earlier_visits = max(customer.earlier_visits or 0, history.earlier_visits)
         if visits:
             session.execute(insert(_VISIT), visits)
+            # Old visits land among the ones already stored: their links are recomputed.
+            visit_links.relink(session.connection(), {visit["customer_id"] for visit in visits})
             counts.visits += len(visits)
         changed = []
         for customer in customers.values():

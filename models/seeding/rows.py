@@ -24,6 +24,7 @@ from models.search.documents import document_values
 from models.search.folding import compact, digits, fold, word_text
 from models.search.ranking import rank_key
 from models.seeding.generator import DAY, Regular, RegularGenerator
+from models.visit_links import previous_times
 
 # The order of the values in each table's row tuples.
 CUSTOMER_COLUMNS = (
@@ -32,7 +33,7 @@ CUSTOMER_COLUMNS = (
     "consent_given", "consent_at", "visit_count", "last_visit_at", "created_at", "updated_at",
 )
 TAG_COLUMNS = ("customer_id", "name")
-VISIT_COLUMNS = ("customer_id", "visited_at", "items")
+VISIT_COLUMNS = ("customer_id", "visited_at", "items", "previous_visit_at")
 NOTE_COLUMNS = ("customer_id", "text", "pinned", "created_at", "updated_at")
 DOCUMENT_COLUMNS = (
     "rank_key", "customer_id", "names", "other", "name_compact", "phone_digits", "email",
@@ -250,8 +251,9 @@ def add_rows(
     cid = regular.id
     items = regular.visit_items
     n_items = len(items)
-    rows.visits.extend(zip(repeat(cid), encoder.stamps(times),
-                           [items[int(rnd() * n_items)] for _ in times], strict=False))
+    stamps = encoder.stamps(times)
+    rows.visits.extend(zip(repeat(cid), stamps, [items[int(rnd() * n_items)] for _ in times],
+                           previous_times(stamps), strict=False))
     if times:
         created = times[0] - 60 * (1 + int(rnd() * 10))  # added a few minutes before check-in
         last_seen = times[-1]
