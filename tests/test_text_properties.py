@@ -8,6 +8,7 @@ Runs on SQLite and on PostgreSQL (which refuses NUL in text and enforces column 
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
@@ -237,7 +238,8 @@ def test_problem_drafts_keep_anything(any_sessions, regular, value: str) -> None
         loaded = models.load_problem_draft(session, regular)
     if report.has_content():
         assert loaded is not None
-        assert loaded[0].to_payload() == report.to_payload()
+        # As JSON carries it: a pair of surrogates comes back as the one character it encodes.
+        assert loaded[0].to_payload() == json.loads(json.dumps(report.to_payload()))
     else:
         assert loaded is None
 
