@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +31,7 @@ def create_database_engine(url: str) -> Engine:
     parsed = make_url(url)
     kwargs: dict[str, Any] = {}
     if parsed.get_backend_name() == "sqlite":
+        _check_sqlite_version()
         database = parsed.database or ""
         in_memory = database in ("", ":memory:") or database.startswith("file::memory:")
         if in_memory:
@@ -48,6 +50,19 @@ def create_database_engine(url: str) -> Engine:
     # Several counters on one server: a transaction that writes tells the others as it commits.
     changes.announce_changes(engine)
     return engine
+
+
+# RETURNING (3.35), UPDATE … FROM (3.33), FILTER on aggregates (3.30), window functions (3.25).
+MINIMUM_SQLITE = (3, 35)
+
+
+def _check_sqlite_version() -> None:
+    if sqlite3.sqlite_version_info < MINIMUM_SQLITE:
+        needed = ".".join(map(str, MINIMUM_SQLITE))
+        raise DatabaseError(
+            f"Velvet Rope needs SQLite {needed} or newer, and this Python has "
+            f"{sqlite3.sqlite_version}. Install Python from python.org (it comes with a newer "
+            "SQLite) and set the app up again.")
 
 
 def _sqlite_pragmas(in_memory: bool) -> Any:

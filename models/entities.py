@@ -84,6 +84,7 @@ class Visit(Base):
     logged_by: Mapped[str] = mapped_column(String(100), server_default=sql_text("''"))
     # The same regular's visit before this one (None for their first): kept by
     # models/visit_links.py so reports count different regulars per period without a DISTINCT.
+    # Set in SQL after a flush, so read it in queries: a loaded Visit may hold an older value.
     previous_visit_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
     customer: Mapped[Customer] = relationship(back_populates="visits")

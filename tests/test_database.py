@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -76,6 +77,17 @@ def test_a_file_that_is_not_a_database_gives_a_plain_error(tmp_path: Path) -> No
     with pytest.raises(models.DatabaseError, match="Cannot open the database"):
         models.open_database(f"sqlite:///{path}")
     assert path.read_text().startswith("this is a shopping list")  # never overwritten
+
+
+def test_an_sqlite_too_old_for_the_app_is_named_before_anything_is_created(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sqlite3, "sqlite_version_info", (3, 31, 1))
+    monkeypatch.setattr(sqlite3, "sqlite_version", "3.31.1")
+    path = tmp_path / "shop.sqlite3"
+    with pytest.raises(models.DatabaseError, match=r"needs SQLite 3\.35 or newer.*has 3\.31\.1"):
+        models.open_database(f"sqlite:///{path}")
+    assert not path.exists()
 
 
 def test_an_unknown_driver_gives_a_plain_error() -> None:
